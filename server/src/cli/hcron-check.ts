@@ -1,0 +1,223 @@
+// hcron-check: the engine on the command line (CI pipelines, other editors).
+// Exit 0: fine; 1: lint found errors; 2: bad usage or unreadable input.
+
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import { ConfigError, HcronConfig, makeConfig, parseOverride, PyValue } from '../engine/config';
+import { activate, RunContext, Trigger } from '../engine/late';
+import { LoadedTree, loadEventsDir } from '../engine/load';
+import { formatRecords, configContext, pyJsonDumps } from '../engine/status';
+import { runLint } from './lint-command';
+
+class UsageError extends Error {}
+
+const USAGE = `usage:
+  hcron-check status [--format es|all|status|json] [--config FILE] [--set KEY=VALUE]... EVENTS_DIR
+  hcron-check expand EVENTS_DIR --event NAME [--trigger clock|next|failover|ondemand] [--after A[:B...]]
+                     [--server-name S] [--fqdn F] [--at YYYYmmddHHMM] [--user U] [--format text|json]
+                     [--config FILE] [--set KEY=VALUE]...
+  hcron-check lint [--format text|json] [--config FILE] [--set KEY=VALUE]... PATH...
+
+Without --config, hcron v1.5's shipped hcron.conf.sample is used (max_events_per_user 25,
+names_to_ignore_regexp '(\\..*)|(.*~$)').`;
+
+interface Parsed {
+  cmd: string;
+  positional: string[];
+  opts: Map<string, string[]>;
+}
+
+const VALUE_OPTS = new Set(['--format', '--config', '--set', '--event', '--trigger', '--after', '--server-name', '--fqdn', '--at', '--user', '-c']);
+
+function parseArgs(argv: string[]): Parsed {
+  const [cmd, ...rest] = argv;
+  if (!cmd || cmd === '--help' || cmd === '-h') throw new UsageError('');
+  const opts = new Map<string, string[]>();
+  const positional: string[] = [];
+  for (let i = 0; i < rest.length; i++) {
+    let a = rest[i];
+    let v: string | undefined;
+    if (a.startsWith('--') && a.includes('=')) {
+      v = a.slice(a.indexOf('=') + 1);
+      a = a.slice(0, a.indexOf('='));
+    }
+    if (a === '-c') a = '--config';
+    if (VALUE_OPTS.has(a)) {
+      if (v === undefined) {
+        if (i + 1 >= rest.length) throw new UsageError(`${a} needs a value`);
+        v = rest[++i];
+      }
+      opts.set(a, [...(opts.get(a) ?? []), v]);
+    } else if (a === '--help' || a === '-h') throw new UsageError('');
+    else if (a.startsWith('-') && a !== '-') throw new UsageError(`unknown option ${a}`);
+    else positional.push(a);
+  }
+  return { cmd, positional, opts };
+}
+
+function one(p: Parsed, k: string): string | undefined {
+  const v = p.opts.get(k);
+  return v ? v[v.length - 1] : undefined;
+}
+
+function choice<T extends string>(p: Parsed, k: string, allowed: readonly T[], dflt: T): T {
+  const v = one(p, k) ?? dflt;
+  if (!allowed.includes(v as T)) throw new UsageError(`${k} must be one of ${allowed.join(', ')}`);
+  return v as T;
+}
+
+export function loadConfig(p: Parsed): HcronConfig {
+  const file = one(p, '--config');
+  let text: string | null = null;
+  if (file) {
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch (e) {
+      throw new InputError(`cannot read config ${file}: ${(e as Error).message}`);
+    }
+  }
+  const overrides: Record<string, PyValue> = {};
+  for (const kv of p.opts.get('--set') ?? []) {
+    const [k, v] = parseOverride(kv);
+    overrides[k] = v;
+  }
+  try {
+    return makeConfig(text, overrides);
+  } catch (e) {
+    if (e instanceof ConfigError) throw new InputError(`${file ?? 'config'}: ${e.message}`);
+    throw e;
+  }
+}
+
+export class InputError extends Error {}
+
+function eventsDir(p: Parsed): string {
+  if (p.positional.length !== 1) throw new UsageError('give exactly one EVENTS_DIR');
+  const dir = p.positional[0];
+  let st: fs.Stats;
+  try {
+    st = fs.lstatSync(dir);
+  } catch {
+    throw new InputError(`no such folder: ${dir}`);
+  }
+  if (!st.isDirectory() && !st.isSymbolicLink()) throw new InputError(`not a folder: ${dir}`);
+  return dir;
+}
+
+function load(p: Parsed, dir: string): { loaded: LoadedTree; config: HcronConfig } {
+  const config = loadConfig(p);
+  const ctx = configContext(config, one(p, '--server-name'), one(p, '--fqdn') ?? os.hostname());
+  return { loaded: loadEventsDir(dir, config, ctx), config };
+}
+
+function cmdStatus(p: Parsed): number {
+  const format = choice(p, '--format', ['es', 'all', 'status', 'json'] as const, 'es');
+  const { loaded } = load(p, eventsDir(p));
+  process.stdout.write(formatRecords(loaded.verdict.records, format));
+  if (loaded.verdict.noEvents) process.stderr.write(`hcron-check: ${loaded.verdict.noEvents.path}: ${loaded.verdict.noEvents.message}\n`);
+  return 0;
+}
+
+function parseAt(s: string | undefined): Date {
+  if (!s) {
+    const d = new Date();
+    d.setSeconds(0, 0);
+    return d;
+  }
+  const m = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})$/.exec(s);
+  if (!m) throw new UsageError('--at wants YYYYmmddHHMM');
+  return new Date(+m[1], +m[2] - 1, +m[3], +m[4], +m[5]);
+}
+
+function cmdExpand(p: Parsed): number {
+  const format = choice(p, '--format', ['text', 'json'] as const, 'text');
+  const name = one(p, '--event');
+  if (!name) throw new UsageError('--event NAME is required');
+  const { loaded, config } = load(p, eventsDir(p));
+  const entry = loaded.byName.get(name);
+  if (!entry) {
+    const d = loaded.tree.dropped.find((x) => x.name === name);
+    const ig = loaded.tree.ignored.find((x) => x.name === name);
+    const why = loaded.verdict.noEvents?.message ?? (d ? `hcron drops it (${d.reason}: ${d.detail})` : ig ? 'its name is ignored (names_to_ignore_regexp)' : 'no such event in the tree');
+    throw new InputError(`${name}: not an event hcron loads: ${why}`);
+  }
+  const j = entry.judgement;
+  if (!j.runnable) throw new InputError(`${name}: rejected (${entry.record.reason}); hcron keeps no definition, so it never runs`);
+  const after = one(p, '--after');
+  const chain = after ? `${after}:${name}` : name;
+  const trigger = (one(p, '--trigger') ?? (after ? 'next' : 'clock')) as Trigger;
+  if (!['clock', 'next', 'failover', 'ondemand'].includes(trigger)) throw new UsageError('--trigger must be one of clock, next, failover, ondemand');
+  const run: RunContext = {
+    trigger,
+    chain,
+    at: parseAt(one(p, '--at')),
+    user: one(p, '--user') ?? os.userInfo().username,
+    serverName: loaded.ctx.serverName,
+    hostName: loaded.ctx.hostName,
+  };
+  const act = activate(j, run, config, (n) => {
+    const e = loaded.byName.get(n);
+    return e && { runnable: e.judgement.runnable, reason: e.record.reason };
+  });
+  if (format === 'json') {
+    const obj: Record<string, string | null> = {};
+    for (const [k, v] of act.late.vars) obj[k] = v;
+    process.stdout.write(pyJsonDumps(obj) + '\n');
+    return 0;
+  }
+  let out = `# ${name}: ${entry.record.status} (${entry.record.reason}); HCRON_EVENT_CHAIN=${chain} trigger=${trigger}\n`;
+  for (const [k, v] of act.late.vars) out += `${k}=${v === null ? 'None' : v}\n`;
+  out += '# on success\n';
+  if (act.refused) out += `# hcron refuses to run it: ${act.refused}\n`;
+  if (act.mail) {
+    out += `mail.to=${act.mail.to.join(', ')}\n`;
+    if (act.mail.dropped.length) out += `mail.dropped=${act.mail.dropped.join(', ')} (over max_email_notifications)\n`;
+    out += `mail.subject=${act.mail.subject}\nmail.body=${JSON.stringify(act.mail.body)}\n`;
+  } else out += 'mail: none (notify_email is empty)\n';
+  for (const plan of [act.onSuccess, act.onFailure]) {
+    if (plan === act.onFailure) out += '# on failure (failover_event)\n';
+    if (!plan.pieces.length) out += `${plan.field}: nothing chained\n`;
+    else if (plan.blocked) out += `${plan.field}: nothing queued: ${plan.blocked}\n`;
+    else
+      for (const o of plan.outcomes)
+        out +=
+          o.kind === 'queued'
+            ? `queued: ${o.name}  trigger=${plan.field === 'next_event' ? 'next' : 'failover'}  HCRON_EVENT_CHAIN=${chain}:${o.name}\n`
+            : o.kind === 'does-not-exist'
+              ? `error: chained event (${o.name}) does not exist.\n`
+              : `error: chained event (${o.name}) was rejected (${o.reason}).\n`;
+  }
+  process.stdout.write(out);
+  return 0;
+}
+
+export function main(argv: string[]): number {
+  try {
+    const p = parseArgs(argv);
+    switch (p.cmd) {
+      case 'status':
+        return cmdStatus(p);
+      case 'expand':
+        return cmdExpand(p);
+      case 'lint':
+        return runLint(p.positional, one(p, '--format') ?? 'text', () => loadConfig(p), one(p, '--server-name'), one(p, '--fqdn'));
+      default:
+        throw new UsageError(`unknown command ${p.cmd}`);
+    }
+  } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write((e.message ? `hcron-check: ${e.message}\n` : '') + USAGE + '\n');
+      return 2;
+    }
+    if (e instanceof InputError || e instanceof ConfigError) {
+      process.stderr.write(`hcron-check: ${e.message}\n`);
+      return 2;
+    }
+    const err = e as Error;
+    process.stderr.write(`hcron-check: internal error: ${err?.message ?? String(e)} (please report it)\n`);
+    return 2;
+  }
+}
+
+const code = main(process.argv.slice(2));
+process.stdout.write('', () => process.exit(code));

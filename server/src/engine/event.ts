@@ -1,0 +1,340 @@
+// One event through hcron's loader stages (spec 9.1): line pass, includes,
+// assignments, early substitution, template test, when_*, required fields.
+// Everything keeps its source position.
+
+import { fileRange, LogicalLine, LinePassNote, processLines } from './lines';
+import { basename, dirname, normpath, pathJoin, pySplitWs, pyStrip } from './py';
+import { evalAssignments, SubstituteInfo, VarTable } from './substitute';
+import { EventTree, EventRef } from './tree';
+import { evalWhen, isWhenField, WhenField, WhenResult } from './when';
+
+export const REQUIRED_FIELDS = ['as_user', 'host', 'command', 'notify_email', 'notify_message', 'when_month', 'when_day', 'when_hour', 'when_minute', 'when_dow'] as const;
+
+/** The skeleton `hcron event -c` writes, in its order. */
+export const SKELETON_FIELDS = [
+  'description', 'contact', 'url', 'label', 'as_user', 'host', 'command', 'notify_email', 'notify_subject', 'notify_message',
+  'when_month', 'when_day', 'when_hour', 'when_minute', 'when_dow', 'next_event', 'failover_event', 'template_name',
+] as const;
+
+export const KNOWN_FIELDS = new Set<string>([...SKELETON_FIELDS, 'when_year', 'when_expire']);
+
+export type EventType = 'normal' | 'template' | 'partial' | 'unknown';
+
+export interface TextSource {
+  /** Text of a regular file of the tree by archive path (open editors win over the disk). */
+  text(path: string): string | undefined;
+}
+
+export interface Context {
+  serverName: string;
+  hostName: string;
+}
+
+/** A logical line in the flattened event, with the include lines that brought it in. */
+export interface FlatLine {
+  ll: LogicalLine;
+  /** Include directive lines from the event's own file down to this line's file. */
+  via: LogicalLine[];
+}
+
+export type IncludeError = 'missing' | 'ignored' | 'directory' | 'outside-tree' | 'too-deep' | 'dropped-link' | 'not-a-file';
+
+export interface IncludeUse {
+  line: FlatLine;
+  /** The argument as written, and its offset in the line. */
+  arg: string;
+  argStart: number;
+  /** The name hcron builds (not normalised) and the archive path it looks up. */
+  name: string;
+  key: string;
+  /** The regular file whose text is spliced in. */
+  target?: string;
+  error?: IncludeError;
+  /** Level of the included file (the event is level 1). */
+  level: number;
+}
+
+export interface Assignment {
+  name: string;
+  value: string;
+  line: FlatLine;
+  nameStart: number;
+  nameEnd: number;
+  valueStart: number;
+  valueEnd: number;
+}
+
+export interface Cause {
+  line?: FlatLine;
+  start?: number;
+  end?: number;
+  message: string;
+}
+
+export interface Judgement {
+  ref: EventRef;
+  type: EventType;
+  reason: string;
+  /** Loader stage that decided (1-7), 8 for passed. */
+  stage: number;
+  cause?: Cause;
+  /** hcron keeps the definition (runnable through chains and hcron activate). */
+  runnable: boolean;
+  lines: FlatLine[];
+  includes: IncludeUse[];
+  /** Lines without "=" (the first one rejects the event). */
+  badLines: FlatLine[];
+  assignments: Assignment[];
+  early?: VarTable;
+  earlyValues?: string[];
+  earlyInfo?: SubstituteInfo[];
+  when: Partial<Record<string, WhenResult | { unknownField: true }>>;
+  /** Archive paths of every file read to judge it (own content and includes). */
+  deps: Set<string>;
+  notes: LinePassNote[];
+}
+
+export function status(type: EventType): 'accepted' | 'rejected' {
+  return type === 'normal' ? 'accepted' : 'rejected';
+}
+
+/** resolve_event_name_to_name: relative names join the caller's folder, unnormalised. */
+export function resolveName(caller: string, name: string): string {
+  return name.startsWith('/') ? name : pathJoin('/', dirname(caller), name);
+}
+
+/** The early (load-time) variable table of an event. */
+export function earlyVars(name: string, ctx: Context): VarTable {
+  return new Map<string, string | null>([
+    ['when_year', '*'],
+    ['template_name', null],
+    ['HCRON_EVENT_CHAIN', ''],
+    ['HCRON_EVENT_NAME', name],
+    ['HCRON_HOST_NAME', ctx.hostName],
+    ['HCRON_SERVER_NAME', ctx.serverName],
+    ['HCRON_SELF_CHAIN', ''],
+  ]);
+}
+
+const MAX_FLAT_LINES = 2_000_000;
+
+function classifyMissing(tree: EventTree, key: string): IncludeError {
+  if (key !== 'events' && !key.startsWith('events/')) return 'outside-tree';
+  let p = key;
+  while (p.startsWith('events')) {
+    if (tree.ignoredPaths.has(p)) return 'ignored';
+    const q = dirname(p);
+    if (q === p) break;
+    p = q;
+  }
+  const m = tree.visible.get(key);
+  if (m?.kind === 'dir') return 'directory';
+  if (m?.kind === 'symlink') return 'dropped-link';
+  if (m) return 'not-a-file';
+  return 'missing';
+}
+
+/** Split a logical line into its include directive, if it is one. */
+export function includeDirective(text: string): { arg: string; argStart: number } | null {
+  const words = pySplitWs(text);
+  if (words.length !== 2 || words[0] !== 'include') return null;
+  return { arg: words[1], argStart: text.lastIndexOf(words[1]) };
+}
+
+export function judgeEvent(tree: EventTree, ref: EventRef, src: TextSource, ctx: Context): Judgement {
+  const deps = new Set<string>([ref.content]);
+  const notes: LinePassNote[] = [];
+  const j: Judgement = {
+    ref, type: 'unknown', reason: 'unknown', stage: 1, runnable: false,
+    lines: [], includes: [], badLines: [], assignments: [], when: {}, deps, notes,
+  };
+  const text = src.text(ref.content);
+  if (text === undefined) {
+    j.reason = 'cannot load file';
+    j.cause = { message: 'the file could not be read' };
+    return j;
+  }
+  const own = processLines(text, ref.content, notes);
+
+  // Stage 2: include expansion, depth first in line order like hcron; every
+  // failure is recorded, the first one decides.
+  const flat: FlatLine[] = [];
+  let firstIncludeError: IncludeUse | undefined;
+  let overflow = false;
+  const expand = (caller: string, lines: LogicalLine[], level: number, via: LogicalLine[]) => {
+    for (const ll of lines) {
+      if (flat.length >= MAX_FLAT_LINES) {
+        overflow = true;
+        return;
+      }
+      const inc = includeDirective(ll.text);
+      if (!inc) {
+        flat.push({ ll, via });
+        continue;
+      }
+      const name = resolveName(caller, inc.arg);
+      const key = normpath('events/' + name);
+      const use: IncludeUse = { line: { ll, via }, arg: inc.arg, argStart: inc.argStart, name, key, level: level + 1 };
+      j.includes.push(use);
+      const target = tree.contentPath(key);
+      if (target === undefined) use.error = classifyMissing(tree, key);
+      else {
+        use.target = target;
+        deps.add(target);
+        if (level + 1 > 3) use.error = 'too-deep';
+      }
+      if (use.error) {
+        firstIncludeError ??= use;
+        continue;
+      }
+      const t = src.text(target!);
+      if (t === undefined) {
+        use.error = 'missing';
+        firstIncludeError ??= use;
+        continue;
+      }
+      expand(name, processLines(t, target!), level + 1, [...via, ll]);
+    }
+  };
+  expand(ref.name, own, 1, []);
+  j.lines = flat;
+
+  // Stage 3: assignments (kept even when stage 2 failed, for the editor).
+  for (const fl of flat) {
+    const t = fl.ll.text;
+    const eq = t.indexOf('=');
+    if (eq < 0) {
+      j.badLines.push(fl);
+      continue;
+    }
+    const rawName = t.slice(0, eq);
+    const rawValue = t.slice(eq + 1);
+    const name = pyStrip(rawName);
+    const value = pyStrip(rawValue);
+    const nameStart = name ? rawName.indexOf(name) : eq;
+    const valueStart = value ? eq + 1 + rawValue.indexOf(value) : eq + 1;
+    j.assignments.push({ name, value, line: fl, nameStart, nameEnd: nameStart + name.length, valueStart, valueEnd: valueStart + value.length });
+  }
+
+  if (overflow) {
+    j.stage = 2;
+    j.reason = 'cannot process include(s)';
+    j.cause = { message: `includes expand to more than ${MAX_FLAT_LINES} lines` };
+    return j;
+  }
+  if (firstIncludeError) {
+    const u = firstIncludeError;
+    j.stage = 2;
+    j.reason = 'cannot process include(s)';
+    j.cause = { line: u.line, start: u.argStart, end: u.argStart + u.arg.length, message: includeMessage(u) };
+    return j;
+  }
+  if (j.badLines.length) {
+    const fl = j.badLines[0];
+    j.stage = 3;
+    j.reason = 'bad definition';
+    j.cause = { line: fl, start: 0, end: fl.ll.text.length, message: `line without "=": ${JSON.stringify(clip(fl.ll.text))}` };
+    return j;
+  }
+
+  // Stage 4: early substitution.
+  const vars = earlyVars(ref.name, ctx);
+  j.earlyInfo = [];
+  j.earlyValues = evalAssignments(j.assignments, vars, j.earlyInfo);
+  j.early = vars;
+  j.runnable = true;
+
+  // Stage 5: template test.
+  const tn = vars.get('template_name');
+  if (tn !== null && tn !== undefined && tn === basename(ref.name)) {
+    j.type = 'template';
+    j.reason = 'template';
+    j.stage = 5;
+    const a = lastAssignment(j, 'template_name');
+    j.cause = { line: a?.line, start: a?.valueStart, end: a?.valueEnd, message: `template_name equals the last part of the name (${tn}): not scheduled, runs only when chained or activated` };
+    evalAllWhen(j, vars);
+    return j;
+  }
+
+  // Stage 6: when_* in the table's order (built-in when_year first).
+  const badWhen = evalAllWhen(j, vars);
+  if (badWhen) {
+    j.stage = 6;
+    j.reason = 'bad when_* setting';
+    const a = lastAssignment(j, badWhen);
+    const w = j.when[badWhen]!;
+    const msg = 'unknownField' in w ? `"${badWhen}" is not a when_* field (hcron knows when_year, when_month, when_day, when_hour, when_minute, when_dow, when_expire)` : w.ok ? '' : `${badWhen}=${clip(vars.get(badWhen) ?? '')}: ${w.error.message}`;
+    j.cause = { line: a?.line, start: a ? ('unknownField' in w ? a.nameStart : a.valueStart) : undefined, end: a ? ('unknownField' in w ? a.nameEnd : a.valueEnd) : undefined, message: msg };
+    return j;
+  }
+
+  // Stage 7: required fields.
+  for (const f of REQUIRED_FIELDS) {
+    if (!vars.has(f)) {
+      j.type = 'partial';
+      j.reason = `not fully specified, missing field (${f})`;
+      j.stage = 7;
+      j.cause = { message: `missing required field ${f}` };
+      return j;
+    }
+  }
+  j.type = 'normal';
+  j.reason = 'passed';
+  j.stage = 8;
+  return j;
+}
+
+/** Evaluate every when_* entry of the table; returns the first failing name in hcron's order. */
+function evalAllWhen(j: Judgement, vars: VarTable): string | undefined {
+  let first: string | undefined;
+  for (const [name, value] of vars) {
+    if (!name.startsWith('when_') || name === 'when_expire') continue;
+    if (!isWhenField(name)) {
+      j.when[name] = { unknownField: true };
+      first ??= name;
+      continue;
+    }
+    const r = evalWhen(name as WhenField, value ?? '');
+    j.when[name] = r;
+    if (!r.ok) first ??= name;
+  }
+  return first;
+}
+
+export function lastAssignment(j: Judgement, name: string): Assignment | undefined {
+  for (let i = j.assignments.length - 1; i >= 0; i--) if (j.assignments[i].name === name) return j.assignments[i];
+  return undefined;
+}
+
+function clip(s: string, n = 80): string {
+  return s.length > n ? s.slice(0, n) + '…' : s;
+}
+
+export function includeMessage(u: IncludeUse): string {
+  const what = `include ${u.arg} (looked up as ${u.key.slice('events'.length) || '/'})`;
+  switch (u.error) {
+    case 'missing':
+      return `${what}: no such file in the event tree`;
+    case 'ignored':
+      return `${what}: the name is ignored (names_to_ignore_regexp)`;
+    case 'directory':
+      return `${what}: a folder cannot be included`;
+    case 'outside-tree':
+      return `${what}: outside the events/ tree (hcron packs only events/)`;
+    case 'too-deep':
+      return `${what}: nested too deep (the event is level 1, includes may reach level 3; this is level ${u.level})`;
+    case 'dropped-link':
+      return `${what}: a symlink hcron drops`;
+    case 'not-a-file':
+      return `${what}: not a regular file`;
+    default:
+      return what;
+  }
+}
+
+/** The range in the event's own file that a flattened line stands for (the include line that brought it in). */
+export function ownRange(fl: FlatLine, start: number, end: number): { file: string; start: number; end: number } {
+  if (fl.via.length === 0) return fileRange(fl.ll, start, end);
+  const top = fl.via[0];
+  return fileRange(top, 0, top.text.length);
+}

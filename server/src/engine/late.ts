@@ -1,0 +1,178 @@
+// The late (activation-time) pass and what an activation does (spec 6.1,
+// 6.2, 10): variables, the mail, the chained events.
+
+import { HcronConfig, numberSetting } from './config';
+import { Judgement, resolveName } from './event';
+import { pyStrip } from './py';
+import { evalAssignments, VarTable } from './substitute';
+
+export type Trigger = 'clock' | 'immediate' | 'ondemand' | 'next' | 'failover';
+
+export interface RunContext {
+  trigger: Trigger;
+  /** HCRON_EVENT_CHAIN: names joined by ":", ending with the running event's own name. */
+  chain: string;
+  /** Schedule = queue = activation time (local). */
+  at: Date;
+  user: string;
+  serverName: string;
+  hostName: string;
+  /** Job ids as hcron prints them (hex); default from the clock like hcron. */
+  jobId?: string;
+  /** Show time- and job-dependent values as placeholders (editor previews). */
+  placeholders?: boolean;
+}
+
+function pad(n: number, w = 2): string {
+  return String(n).padStart(w, '0');
+}
+
+/** strftime("%Y:%m:%d:%H:%M:%S:%W:%w") of a naive local time given as a Date. */
+export function hcronDatetime(d: Date): string {
+  const start = new Date(d.getFullYear(), 0, 1);
+  const yday = Math.round((new Date(d.getFullYear(), d.getMonth(), d.getDate()).getTime() - start.getTime()) / 86400000);
+  const wday = d.getDay();
+  const week = Math.floor((yday + 7 - (wday ? wday - 1 : 6)) / 7);
+  return `${d.getFullYear()}:${pad(d.getMonth() + 1)}:${pad(d.getDate())}:${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}:${pad(week)}:${wday}`;
+}
+
+function epoch(d: Date): string {
+  return String(Math.floor(d.getTime() / 1000));
+}
+
+/** hcron adds the current UTC offset to local wall-clock time for the *_UTC values. */
+function shiftedUtc(d: Date): Date {
+  const offMin = new Date().getTimezoneOffset();
+  return new Date(d.getFullYear(), d.getMonth(), d.getDate(), d.getHours(), d.getMinutes() + offMin, d.getSeconds());
+}
+
+export function selfChain(chain: string): string {
+  const names = chain.split(':');
+  const last = names[names.length - 1];
+  let k = names.length;
+  while (k > 0 && names[k - 1] === last) k--;
+  return names.slice(k).reverse().join(':');
+}
+
+export const TIME_VARIABLES = ['ACTIVATE', 'SCHEDULE', 'QUEUE'].flatMap((w) => [`HCRON_${w}_DATETIME`, `HCRON_${w}_DATETIME_UTC`, `HCRON_${w}_EPOCHTIME`, `HCRON_${w}_EPOCHTIME_UTC`]);
+export const JOB_VARIABLES = ['HCRON_JOBID', 'HCRON_JOBGID', 'HCRON_PJOBID'];
+export const LATE_ONLY_VARIABLES = ['HCRON_TRIGGER_NAME', 'HCRON_TRIGGER_ORIGIN', ...JOB_VARIABLES, ...TIME_VARIABLES];
+
+/** Event.get_varinfo(job): the late pass's built-ins, in hcron's insertion order. */
+export function lateBuiltins(name: string, run: RunContext): VarTable {
+  const v: VarTable = new Map<string, string | null>([
+    ['when_year', '*'],
+    ['template_name', null],
+    ['HCRON_EVENT_CHAIN', run.chain],
+    ['HCRON_EVENT_NAME', name],
+    ['HCRON_HOST_NAME', run.hostName],
+    ['HCRON_SERVER_NAME', run.serverName],
+    ['HCRON_SELF_CHAIN', selfChain(run.chain)],
+  ]);
+  const origin = run.trigger === 'clock' || run.trigger === 'immediate' ? 'hcron-scheduler' : run.trigger === 'ondemand' ? `${run.user}@${run.serverName}` : name;
+  v.set('HCRON_TRIGGER_NAME', run.trigger);
+  v.set('HCRON_TRIGGER_ORIGIN', origin);
+  const job = run.placeholders ? '<job id>' : run.jobId ?? (BigInt(Math.floor(Date.now() / 1000)) << 16n).toString(16);
+  for (const k of JOB_VARIABLES) v.set(k, job);
+  const utc = shiftedUtc(run.at);
+  for (const w of ['ACTIVATE', 'SCHEDULE', 'QUEUE']) {
+    v.set(`HCRON_${w}_DATETIME`, run.placeholders ? `<${w.toLowerCase()} time>` : hcronDatetime(run.at));
+    v.set(`HCRON_${w}_DATETIME_UTC`, run.placeholders ? `<${w.toLowerCase()} time, UTC>` : hcronDatetime(utc));
+    v.set(`HCRON_${w}_EPOCHTIME`, run.placeholders ? `<${w.toLowerCase()} epoch>` : epoch(run.at));
+    v.set(`HCRON_${w}_EPOCHTIME_UTC`, run.placeholders ? `<${w.toLowerCase()} epoch, UTC>` : epoch(utc));
+  }
+  return v;
+}
+
+export interface LateResult {
+  vars: VarTable;
+  values: string[];
+}
+
+/** The late pass: built-ins, then every assignment top to bottom from the original text. */
+export function latePass(j: Judgement, run: RunContext): LateResult {
+  const vars = lateBuiltins(j.ref.name, run);
+  const values = evalAssignments(j.assignments, vars);
+  return { vars, values };
+}
+
+export interface Mail {
+  to: string[];
+  /** Recipients beyond max_email_notifications, dropped by hcron. */
+  dropped: string[];
+  subject: string;
+  body: string;
+}
+
+export type ChainOutcome =
+  | { kind: 'queued'; name: string }
+  | { kind: 'does-not-exist'; name: string }
+  | { kind: 'rejected'; name: string; reason: string };
+
+export interface ChainPlan {
+  field: 'next_event' | 'failover_event';
+  value: string;
+  /** Pieces after splitting on ":" and stripping, with the names they resolve to. */
+  pieces: { piece: string; name: string }[];
+  /** Why nothing is queued at all, if so. */
+  blocked?: string;
+  outcomes: ChainOutcome[];
+}
+
+export interface Activation {
+  late: LateResult;
+  asUser: string;
+  host: string;
+  command: string;
+  /** The mail sent when the activation succeeds (none if notify_email is empty). */
+  mail?: Mail;
+  onSuccess: ChainPlan;
+  onFailure: ChainPlan;
+  /** hcron refuses to run before spawning (no mail, no failover). */
+  refused?: string;
+}
+
+/** What hcron would do for this run; `lookup` gives the chained events' judgements. */
+export function activate(j: Judgement, run: RunContext, config: HcronConfig, lookup: (name: string) => { runnable: boolean; reason: string } | undefined): Activation {
+  const late = latePass(j, run);
+  const v = late.vars;
+  const get = (k: string) => v.get(k) ?? undefined;
+  const asUserRaw = get('as_user');
+  const asUser = asUserRaw === '' ? run.user : asUserRaw ?? 'None';
+  const host = get('host') ?? 'None';
+  const command = get('command') ?? '';
+  let mail: Mail | undefined;
+  const email = get('notify_email');
+  if (email) {
+    const max = numberSetting(config, 'max_email_notifications', 16);
+    const all = email.split(',').map(pyStrip);
+    const subjectRaw = pyStrip(get('notify_subject') ?? '');
+    const subject = (subjectRaw === '' ? `hcron (${run.serverName}): "${j.ref.name}" executed at ${asUser}@${host}` : subjectRaw).slice(0, 1024);
+    const body = (get('notify_message') ?? '').replace(/\\n/g, '\n').replace(/\\t/g, '\t');
+    mail = { to: all.slice(0, max), dropped: all.slice(max), subject, body };
+  }
+  const chainLen = run.chain ? run.chain.split(':').length : 0;
+  const plan = (field: 'next_event' | 'failover_event'): ChainPlan => {
+    const value = get(field) ?? '';
+    const pieces = value ? value.split(':').map((p) => ({ piece: pyStrip(p), name: resolveName(j.ref.name, pyStrip(p)) })) : [];
+    const p: ChainPlan = { field, value, pieces, outcomes: [] };
+    if (pieces.length === 0) return p;
+    const maxChain = Math.max(numberSetting(config, 'max_chain_events', 5), 1);
+    const maxNext = Math.max(numberSetting(config, 'max_next_events', 8), 1);
+    if (chainLen >= maxChain) p.blocked = `event chain limit (${maxChain}) reached at (${pieces.map((x) => x.name).join(':')}).`;
+    else if (pieces.length > maxNext) p.blocked = `next event limit (${maxNext}) reached at (${pieces.map((x) => x.name).join(':')}).`;
+    else
+      for (const { name } of pieces) {
+        const t = lookup(name);
+        if (!t) p.outcomes.push({ kind: 'does-not-exist', name });
+        else if (!t.runnable) p.outcomes.push({ kind: 'rejected', name, reason: t.reason });
+        else p.outcomes.push({ kind: 'queued', name });
+      }
+    return p;
+  };
+  let refused: string | undefined;
+  const fqdnNames = [run.hostName, run.serverName, 'localhost'];
+  if (host === '') refused = 'empty host: hcron refuses to run it (no mail, no failover)';
+  else if (!config.allow_localhost && fqdnNames.includes(host)) refused = `host ${host} is this server and allow_localhost is off: hcron refuses to run it (no mail, no failover)`;
+  return { late, asUser, host, command, mail, onSuccess: plan('next_event'), onFailure: plan('failover_event'), refused };
+}

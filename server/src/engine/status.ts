@@ -1,0 +1,89 @@
+// The status list hcron writes for a tree (spec 9): every event judged in
+// load order, then max_events_per_user's overwrite.
+
+import { HcronConfig, numberSetting } from './config';
+import { Context, EventType, judgeEvent, Judgement, status, TextSource } from './event';
+import { compareCodePoints } from './py';
+import { EventTree } from './tree';
+
+export interface StatusRecord {
+  name: string;
+  type: EventType;
+  reason: string;
+  status: 'accepted' | 'rejected';
+}
+
+export interface TreeVerdict {
+  /** Why hcron loads no event at all, if it does not. */
+  noEvents?: { path: string; message: string };
+  /** Judgements in load order (empty when noEvents). */
+  judgements: Judgement[];
+  /** Records as hcron's event list has them, in load order. */
+  records: StatusRecord[];
+  /** 1-based load position from which max_events_per_user overwrites the reason (Infinity if never). */
+  limitFrom: number;
+}
+
+/** Why hcron would load nothing: events/ a symlink, or a file that is not UTF-8. */
+export function treeFatal(tree: EventTree, invalidUtf8: (path: string) => number | undefined): TreeVerdict['noEvents'] {
+  if (tree.rootIsLink) return { path: 'events', message: 'events/ is itself a symlink: hcron packs the link, not the folder, and loads no event at all' };
+  for (const m of tree.visible.values()) {
+    if (m.kind !== 'file') continue;
+    const off = invalidUtf8(m.path);
+    if (off !== undefined)
+      return { path: m.path, message: `not UTF-8 (byte ${off}): hcron fails to decode the tree and loads NO event at all for this user` };
+  }
+  return undefined;
+}
+
+export function judgeTree(tree: EventTree, src: TextSource, ctx: Context, invalidUtf8: (path: string) => number | undefined): TreeVerdict {
+  const noEvents = treeFatal(tree, invalidUtf8);
+  const max = numberSetting(tree.config, 'max_events_per_user', 25);
+  if (noEvents) return { noEvents, judgements: [], records: [], limitFrom: Infinity };
+  const judgements = tree.events.map((e) => judgeEvent(tree, e, src, ctx));
+  return { judgements, records: records(judgements, max), limitFrom: limitFrom(max) };
+}
+
+export function limitFrom(max: number): number {
+  return Math.max(1, Math.ceil(max));
+}
+
+export function records(judgements: readonly Judgement[], max: number): StatusRecord[] {
+  return judgements.map((j, i) => ({
+    name: j.ref.name,
+    type: j.type,
+    reason: i + 1 >= max ? 'maximum events reached' : j.reason,
+    status: status(j.type),
+  }));
+}
+
+export function sortByName<T extends { name: string }>(recs: T[]): T[] {
+  // hcron sorts with Python's str order (code points); names are unique.
+  return [...recs].sort((a, b) => compareCodePoints(a.name, b.name));
+}
+
+export function formatRecords(recs: StatusRecord[], format: 'es' | 'all' | 'status' | 'json'): string {
+  const sorted = sortByName(recs);
+  if (format === 'json') {
+    const rows = sorted.map((r) => ({ name: r.name, reason: r.reason, status: r.status, type: r.type }));
+    return pyJsonDumps(rows) + '\n';
+  }
+  let out = '';
+  for (const r of sorted) {
+    if (format === 'es') out += `${r.status}:${r.reason === 'passed' ? '' : r.reason}:${r.name}\n`;
+    else if (format === 'all') out += `${r.status}:${r.type}:${r.reason}:${r.name}\n`;
+    else out += `${r.status}:${r.name}\n`;
+  }
+  return out;
+}
+
+export function configContext(config: HcronConfig, serverName?: string, hostName?: string): Context {
+  const host = hostName ?? 'localhost';
+  const server = serverName ?? (typeof config.server_name === 'string' ? config.server_name : host);
+  return { serverName: server, hostName: host };
+}
+
+/** json.dumps(v, indent=2) with Python's default ensure_ascii. */
+export function pyJsonDumps(v: unknown): string {
+  return JSON.stringify(v, null, 2).replace(/[\u007f-\uffff]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'));
+}

@@ -1,0 +1,255 @@
+// hcron's variable substitution (spec section 6), computed in linear time.
+//
+// hcron re-evaluates selector bodies up to three times per nesting level
+// (body, list, each item), which costs time exponential in the nesting
+// depth. The result of evaluating one piece of text depends only on that
+// text and the variable table, so we memoise per value: same answers,
+// linear cost.
+
+import { clampBig, fnmatch, pyCount, pyInt, pySlice } from './py';
+
+/** A variable table as hcron's varinfo dict: insertion-ordered; null is Python's None. */
+export type VarTable = Map<string, string | null>;
+
+const REF = /[#$][\p{L}\p{N}_]+/gu;
+const REF_AT = /^[#$][\p{L}\p{N}_]+/u;
+/** `(-?\d*)(:(-?\d*))?(:(-?\d*))?` matched at the start of an item. */
+const SLICE = /^(-?\p{Nd}*)(:(-?\p{Nd}*))?(:(-?\p{Nd}*))?/u;
+
+/** Beyond this nesting depth hcron itself never finishes (or hits Python's recursion limit). */
+export const MAX_SELECTOR_DEPTH = 300;
+/** Work budget per value, in characters handled; beyond it the value is left as written. */
+const WORK_BUDGET = 20_000_000;
+
+class TooComplex extends Error {}
+
+export interface SubstituteInfo {
+  /** Set when the value was too complex to evaluate and was left as written. */
+  tooComplex?: boolean;
+  /** Deepest selector nesting met. */
+  maxDepth?: number;
+}
+
+interface Ctx {
+  vars: VarTable;
+  memo: Map<string, string>;
+  work: number;
+  info?: SubstituteInfo;
+}
+
+/** Find the end (exclusive) of the selector opening at `open`, balancing only that bracket kind; -1 if unbalanced. */
+export function balancedEnd(s: string, open: number): number {
+  const o = s[open];
+  const c = o === '[' ? ']' : '}';
+  let depth = 0;
+  for (let i = open; i < s.length; i++) {
+    const ch = s[i];
+    if (ch === o) depth++;
+    else if (ch === c) {
+      depth--;
+      if (depth === 0) return i + 1;
+    }
+  }
+  return -1;
+}
+
+export interface RefSpan {
+  start: number;
+  end: number;
+  op: '$' | '#';
+  name: string;
+  /** Offsets of the selector body (inside the brackets), if any. */
+  selector?: { kind: '[' | '{'; start: number; end: number };
+}
+
+/**
+ * The top-level references of a value, as hcron's scan finds them. Scanning
+ * stops at the first reference whose bracket never closes (`stoppedAt`).
+ */
+export function scanReferences(value: string): { refs: RefSpan[]; stoppedAt?: number } {
+  const refs: RefSpan[] = [];
+  REF.lastIndex = 0;
+  for (;;) {
+    const m = REF.exec(value);
+    if (!m) return { refs };
+    const start = m.index;
+    let end = start + m[0].length;
+    let selector: RefSpan['selector'];
+    if (end < value.length && (value[end] === '[' || value[end] === '{')) {
+      const close = balancedEnd(value, end);
+      if (close < 0) return { refs, stoppedAt: start };
+      selector = { kind: value[end] as '[' | '{', start: end + 1, end: close - 1 };
+      end = close;
+    }
+    refs.push({ start, end, op: m[0][0] as '$' | '#', name: m[0].slice(1), selector });
+    REF.lastIndex = end;
+  }
+}
+
+/** hcron_variable_substitution: the value with every reference replaced. */
+export function substitute(value: string, vars: VarTable, info?: SubstituteInfo): string {
+  if (value.indexOf('$') < 0 && value.indexOf('#') < 0) return value;
+  const { refs } = scanReferences(value);
+  if (refs.length === 0) return value;
+  const ctx: Ctx = { vars, memo: new Map(), work: 0, info };
+  try {
+    let out = '';
+    let last = 0;
+    for (const r of refs) {
+      out += value.slice(last, r.start) + evalRef(value.slice(r.start, r.end), ctx, 1);
+      last = r.end;
+    }
+    return out + value.slice(last);
+  } catch (e) {
+    if (e instanceof TooComplex) {
+      if (info) info.tooComplex = true;
+      return value;
+    }
+    throw e;
+  }
+}
+
+/**
+ * hcron_variable_substitution2: evaluate `s` as a reference at its start.
+ * Returns the reference's result (anything after it is dropped), or `s`
+ * unchanged when it does not start with a usable reference.
+ */
+function evalRef(s: string, ctx: Ctx, depth: number): string {
+  if (s.length < 2 || (s[0] !== '$' && s[0] !== '#')) return s;
+  if (depth > MAX_SELECTOR_DEPTH) return s;
+  if (ctx.info && depth > (ctx.info.maxDepth ?? 0)) ctx.info.maxDepth = depth;
+  const cached = ctx.memo.get(s);
+  if (cached !== undefined) return cached;
+  ctx.work += s.length;
+  if (ctx.work > WORK_BUDGET) throw new TooComplex();
+  const r = evalRefUncached(s, ctx, depth);
+  ctx.memo.set(s, r);
+  return r;
+}
+
+function evalRefUncached(s: string, ctx: Ctx, depth: number): string {
+  const m = REF_AT.exec(s);
+  if (!m) return s;
+  const op = s[0];
+  const name = m[0].slice(1);
+  const p = m[0].length;
+  const nameValue = ctx.vars.get(name) ?? null;
+
+  // The regex hcron uses here is greedy: the selector runs to the LAST closing bracket.
+  let kind: '[' | '{' | null = null;
+  let body = '';
+  if (s[p] === '[' || s[p] === '{') {
+    const close = s.lastIndexOf(s[p] === '[' ? ']' : '}');
+    const nl = s.indexOf('\n', p);
+    if (close > p && (nl < 0 || nl > close)) {
+      kind = s[p] as '[' | '{';
+      body = s.slice(p + 1, close);
+    }
+  }
+
+  if (kind === null) {
+    if (nameValue === null) return s;
+    return op === '#' ? String(pyCount(nameValue, ':') + 1) : nameValue;
+  }
+
+  body = evalRef(body, ctx, depth + 1);
+
+  // (?:(?P<split_sep>[^?!]*)((?:\?)(?P<join_sep>[^!]*))?!)?(?P<list>.*)
+  let split: string | null = null;
+  let join: string | null = null;
+  let list = body;
+  const q = firstOf(body, '?', '!');
+  if (q >= 0) {
+    if (body[q] === '!') {
+      split = body.slice(0, q);
+      list = body.slice(q + 1);
+    } else {
+      const bang = body.indexOf('!', q + 1);
+      if (bang >= 0) {
+        split = body.slice(0, q);
+        join = body.slice(q + 1, bang);
+        list = body.slice(bang + 1);
+      }
+    }
+  }
+  const nl = list.indexOf('\n');
+  if (nl >= 0) list = list.slice(0, nl);
+
+  let splitSep: string;
+  if (split === null) splitSep = name === 'HCRON_EVENT_NAME' ? '/' : ':';
+  else if (split === '') splitSep = '';
+  else splitSep = evalRef(split, ctx, depth + 1);
+  const joinSep = join === null ? splitSep : evalRef(join, ctx, depth + 1);
+
+  if (nameValue === null) return s; // hcron: None.split() raises, the reference stays as written
+  const parts = splitSep === '' ? Array.from(nameValue) : nameValue.split(splitSep);
+  ctx.work += nameValue.length;
+  if (ctx.work > WORK_BUDGET) throw new TooComplex();
+
+  const items = evalRef(list, ctx, depth + 1).split(',');
+  const results: string[] = [];
+  if (kind === '[') {
+    for (const raw of items) {
+      const item = evalRef(raw, ctx, depth + 1);
+      const sm = SLICE.exec(item)!;
+      const startTxt = sm[1] || null;
+      const endColon = sm[2] || null;
+      const endTxt = sm[3] || null;
+      const stepTxt = sm[5] || null;
+      let step = 1n;
+      if (stepTxt !== null) {
+        const v = pyInt(stepTxt);
+        if (v === null) return s;
+        step = v;
+      }
+      let start: bigint | null = null;
+      if (startTxt !== null) {
+        start = pyInt(startTxt);
+        if (start === null) return s;
+      }
+      let end: bigint | null = null;
+      if (endTxt !== null) {
+        end = pyInt(endTxt);
+        if (end === null) return s;
+      } else if (endColon === null) {
+        if (start === null) return s; // None < 0 raises TypeError
+        if (start < 0n) {
+          end = start - 1n;
+          step = -1n;
+        } else {
+          end = start + 1n;
+          step = 1n;
+        }
+      }
+      if (step === 0n) return s;
+      results.push(
+        pySlice(parts, start === null ? null : clampBig(start), end === null ? null : clampBig(end), clampBig(step)).join(joinSep),
+      );
+    }
+  } else {
+    for (const raw of items) {
+      const pat = evalRef(raw, ctx, depth + 1);
+      for (const part of parts) if (fnmatch(part, pat)) results.push(part);
+    }
+  }
+  const value = results.join(joinSep);
+  return op === '#' ? String(pyCount(value, splitSep) + 1) : value;
+}
+
+function firstOf(s: string, a: string, b: string): number {
+  for (let i = 0; i < s.length; i++) if (s[i] === a || s[i] === b) return i;
+  return -1;
+}
+
+/** eval_assignments: evaluate top to bottom into `vars`, returning each assignment's value. */
+export function evalAssignments(assignments: readonly { name: string; value: string }[], vars: VarTable, info?: SubstituteInfo[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < assignments.length; i++) {
+    const a = assignments[i];
+    const inf: SubstituteInfo | undefined = info ? (info[i] = {}) : undefined;
+    const v = substitute(a.value, vars, inf);
+    vars.set(a.name, v);
+    out.push(v);
+  }
+  return out;
+}

@@ -1,0 +1,203 @@
+// An event tree as hcron's reload packs it (spec 1.3-1.5) and as its loader
+// resolves it (spec 8): members in archive order, ignored names, symlinks
+// resolved by hcron's own rules, dropped members with the reason why.
+// Pure: the members and file texts come from a scanner (scan.ts) or a test.
+
+import { HcronConfig, ignoreMatcher, numberSetting } from './config';
+import { basename, dirname, normpath, pathJoin } from './py';
+
+export type MemberKind = 'dir' | 'file' | 'symlink' | 'hardlink' | 'other';
+
+export interface Member {
+  /** Archive path: "events" or "events/...". */
+  path: string;
+  kind: MemberKind;
+  /** Link text of a symlink. */
+  link?: string;
+  /** For a hard link: the archive path of the first name of the inode. */
+  hardlinkOf?: string;
+  /** For 'other': what it is (fifo, device). */
+  what?: string;
+}
+
+export type DropReason =
+  | 'absolute-link'
+  | 'dangling-link'
+  | 'link-leaves-tree'
+  | 'link-to-ignored'
+  | 'link-loop'
+  | 'too-many-links'
+  | 'link-to-directory'
+  | 'link-to-non-file'
+  | 'hard-link'
+  | 'not-a-file';
+
+export interface Dropped {
+  name: string;
+  path: string;
+  reason: DropReason;
+  /** Human detail: the link text, the member that was missing, the first name of a hard link. */
+  detail: string;
+  /** Links followed, in order (archive paths), for symlink drops. */
+  chain?: string[];
+  /** The archive path the resolution ended at, when there is one. */
+  target?: string;
+}
+
+export interface Ignored {
+  name: string;
+  path: string;
+  /** 'name': its basename matches names_to_ignore_regexp; 'parent': a parent folder is ignored. */
+  why: 'name' | 'parent';
+}
+
+export interface EventRef {
+  /** hcron's name: "/a/b". */
+  name: string;
+  /** Archive path of the event member itself. */
+  path: string;
+  /** Archive path of the regular file whose text it has (itself, or a symlink's resolution). */
+  content: string;
+  /** Links followed (archive paths), starting with the event's own, for a symlinked event. */
+  links?: string[];
+}
+
+export type LinkResolution = { ok: true; path: string; chain: string[] } | { ok: false; reason: DropReason; detail: string; chain: string[]; target?: string };
+
+export interface TreeInput {
+  /** Members in archive order (the tar walk: names sorted per folder, depth first). */
+  members: Member[];
+  /** Where hcron's reload stopped reading (an unreadable file): later members are absent. */
+  stoppedAt?: { path: string; message: string };
+}
+
+export function nameOf(path: string): string {
+  return path.slice('events'.length);
+}
+
+export function pathOf(name: string): string {
+  return normpath('events/' + name);
+}
+
+export class EventTree {
+  readonly members = new Map<string, Member>();
+  /** Non-ignored members by archive path: the loader's view ("cache" + "link_cache"). */
+  readonly visible = new Map<string, Member>();
+  readonly ignored: Ignored[] = [];
+  readonly ignoredPaths = new Set<string>();
+  readonly dropped: Dropped[] = [];
+  readonly droppedByPath = new Map<string, Dropped>();
+  /** Events in load order: regular files, then symlinks. */
+  readonly events: EventRef[] = [];
+  readonly eventsByName = new Map<string, EventRef>();
+  /** archive path of a resolved file -> links that resolve to it. */
+  readonly linksTo = new Map<string, string[]>();
+  readonly rootIsLink: boolean;
+  readonly ignoreProblem?: string;
+
+  constructor(readonly input: TreeInput, readonly config: HcronConfig) {
+    const { re, problem } = ignoreMatcher(config);
+    this.ignoreProblem = problem;
+    const root = input.members.find((m) => m.path === 'events');
+    this.rootIsLink = root?.kind === 'symlink';
+    for (const m of input.members) {
+      if (m.path !== 'events' && !m.path.startsWith('events/')) continue;
+      this.members.set(m.path, m);
+      const parent = dirname(m.path);
+      if (re?.test(basename(m.path))) {
+        this.ignored.push({ name: nameOf(m.path), path: m.path, why: 'name' });
+        this.ignoredPaths.add(m.path);
+      } else if (this.ignoredPaths.has(parent)) {
+        this.ignored.push({ name: nameOf(m.path), path: m.path, why: 'parent' });
+        this.ignoredPaths.add(m.path);
+      } else this.visible.set(m.path, m);
+    }
+    const links: Member[] = [];
+    for (const m of this.visible.values()) {
+      if (m.path === 'events') continue;
+      if (m.kind === 'file') this.addEvent({ name: nameOf(m.path), path: m.path, content: m.path });
+      else if (m.kind === 'symlink') links.push(m);
+      else if (m.kind === 'hardlink') this.drop({ name: nameOf(m.path), path: m.path, reason: 'hard-link', detail: m.hardlinkOf ?? '' });
+      else if (m.kind === 'other') this.drop({ name: nameOf(m.path), path: m.path, reason: 'not-a-file', detail: m.what ?? 'not a regular file' });
+    }
+    for (const m of links) {
+      const r = this.resolveLink(m.path, m.link ?? '');
+      if (r.ok) {
+        const target = this.visible.get(r.path)!;
+        if (target.kind === 'file') {
+          this.addEvent({ name: nameOf(m.path), path: m.path, content: r.path, links: r.chain });
+          const l = this.linksTo.get(r.path) ?? [];
+          l.push(m.path);
+          this.linksTo.set(r.path, l);
+        } else
+          this.drop({
+            name: nameOf(m.path),
+            path: m.path,
+            reason: target.kind === 'dir' ? 'link-to-directory' : 'link-to-non-file',
+            detail: m.link ?? '',
+            chain: r.chain,
+            target: r.path,
+          });
+      } else this.drop({ name: nameOf(m.path), path: m.path, reason: r.reason, detail: r.detail, chain: r.chain, target: r.target });
+    }
+  }
+
+  private addEvent(e: EventRef) {
+    this.events.push(e);
+    this.eventsByName.set(e.name, e);
+  }
+
+  private drop(d: Dropped) {
+    this.dropped.push(d);
+    this.droppedByPath.set(d.path, d);
+  }
+
+  /** hcron's resolve_symlink, with the reason when it gives up. */
+  resolveLink(linkPath: string, text: string): LinkResolution {
+    const chain = [linkPath];
+    if (text.startsWith('/')) return { ok: false, reason: 'absolute-link', detail: text, chain };
+    let path = normpath(pathJoin(dirname(linkPath), text));
+    const rounds = numberSetting(this.config, 'max_symlinks', 8);
+    const seen = new Set<string>([linkPath]);
+    let looped = false;
+    for (let round = 0; round < rounds; round++) {
+      const comps = path.split('/');
+      let next: string | null = null;
+      for (let i = 0; i < comps.length; i++) {
+        const xpath = comps.slice(0, i + 1).join('/');
+        const m = this.visible.get(xpath);
+        if (m && m.kind !== 'symlink') continue;
+        if (m) {
+          const lt = m.link ?? '';
+          chain.push(xpath);
+          if (seen.has(xpath)) looped = true;
+          seen.add(xpath);
+          if (lt.startsWith('/')) return { ok: false, reason: 'absolute-link', detail: `${xpath} -> ${lt}`, chain };
+          next = normpath(pathJoin(normpath(pathJoin(dirname(xpath), lt)), ...comps.slice(i + 1)));
+          break;
+        }
+        if (xpath !== 'events' && !xpath.startsWith('events/'))
+          return { ok: false, reason: 'link-leaves-tree', detail: path, chain, target: path };
+        if (this.ignoredPaths.has(xpath)) return { ok: false, reason: 'link-to-ignored', detail: xpath, chain, target: xpath };
+        return { ok: false, reason: 'dangling-link', detail: xpath, chain, target: xpath };
+      }
+      if (next === null) return { ok: true, path, chain };
+      path = next;
+    }
+    return looped
+      ? { ok: false, reason: 'link-loop', detail: chain.join(' -> '), chain }
+      : { ok: false, reason: 'too-many-links', detail: `more than max_symlinks (${rounds}) rounds`, chain };
+  }
+
+  /** The regular file whose text an include or event lookup of this archive path gets, if any. */
+  contentPath(path: string): string | undefined {
+    const m = this.visible.get(path);
+    if (!m) return undefined;
+    if (m.kind === 'file') return path;
+    if (m.kind === 'symlink') {
+      const e = this.eventsByName.get(nameOf(path));
+      return e?.path === path ? e.content : undefined;
+    }
+    return undefined;
+  }
+}
