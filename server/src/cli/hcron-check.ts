@@ -7,7 +7,7 @@ import { ConfigError, HcronConfig, makeConfig, parseOverride, PyValue } from '..
 import { activate, RunContext, Trigger } from '../engine/late';
 import { LoadedTree, loadEventsDir } from '../engine/load';
 import { formatRecords, configContext, pyJsonDumps } from '../engine/status';
-import { runLint } from './lint-command';
+import { LintInputError, runLint } from './lint-command';
 
 class UsageError extends Error {}
 
@@ -209,7 +209,7 @@ export function main(argv: string[]): number {
       process.stderr.write((e.message ? `hcron-check: ${e.message}\n` : '') + USAGE + '\n');
       return 2;
     }
-    if (e instanceof InputError || e instanceof ConfigError) {
+    if (e instanceof InputError || e instanceof ConfigError || e instanceof LintInputError) {
       process.stderr.write(`hcron-check: ${e.message}\n`);
       return 2;
     }

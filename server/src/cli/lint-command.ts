@@ -1,4 +1,90 @@
-export function runLint(paths: string[], format: string, config: () => unknown, serverName?: string, fqdn?: string): number {
-  void paths; void format; void config; void serverName; void fqdn;
-  return 0;
+// hcron-check lint: every finding as file:line:col: severity: code: message.
+
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { HcronConfig } from '../engine/config';
+import { Finding, lineCol, lintAll, stateFromJudgements } from '../engine/lint';
+import { judgeScan } from '../engine/load';
+import { scanEventsDir } from '../engine/scan';
+import { configContext } from '../engine/status';
+
+export class LintInputError extends Error {}
+
+/** The events folder a path belongs to: itself or an ancestor named "events", or trees below it. */
+export function treesFor(p: string): { root: string; only?: string }[] {
+  let st: fs.Stats;
+  try {
+    st = fs.lstatSync(p);
+  } catch {
+    throw new LintInputError(`no such file or folder: ${p}`);
+  }
+  const abs = path.resolve(p);
+  for (let d = abs; ; d = path.dirname(d)) {
+    if (path.basename(d) === 'events') return [{ root: d, only: d === abs ? undefined : abs }];
+    if (path.dirname(d) === d) break;
+  }
+  if (!st.isDirectory()) throw new LintInputError(`${p} is not inside an events/ folder`);
+  const found: { root: string }[] = [];
+  const hcron = path.join(abs, '.hcron');
+  for (const base of [hcron, abs]) {
+    let servers: string[] = [];
+    try {
+      servers = fs.readdirSync(base);
+    } catch {
+      continue;
+    }
+    for (const s of servers.sort()) {
+      const ev = path.join(base, s, 'events');
+      if (base === abs && path.basename(abs) !== '.hcron') continue;
+      try {
+        fs.lstatSync(ev);
+        found.push({ root: ev });
+      } catch {
+        /* not a tree */
+      }
+    }
+  }
+  return found.length ? found : [{ root: abs }];
+}
+
+export function runLint(paths: string[], format: string, getConfig: () => HcronConfig, serverName?: string, fqdn?: string): number {
+  if (!paths.length) throw new LintInputError('give at least one PATH (an events folder or files in one)');
+  if (format !== 'text' && format !== 'json') throw new LintInputError('--format must be text or json');
+  const config = getConfig();
+  const ctx = configContext(config, serverName, fqdn ?? os.hostname());
+  const byRoot = new Map<string, (string | undefined)[]>();
+  for (const p of paths) for (const t of treesFor(p)) byRoot.set(t.root, [...(byRoot.get(t.root) ?? []), t.only]);
+  const rows: { file: string; line: number; column: number; endLine: number; endColumn: number; f: Finding }[] = [];
+  let errors = 0;
+  for (const [root, onlys] of byRoot) {
+    const loaded = judgeScan(scanEventsDir(root), config, ctx);
+    const state = stateFromJudgements(loaded.tree, loaded.src, ctx, config, loaded.verdict.judgements, loaded.verdict.records, {
+      noEvents: loaded.verdict.noEvents,
+      stoppedAt: loaded.scan.stoppedAt,
+      problems: loaded.scan.problems,
+    });
+    const whole = onlys.includes(undefined);
+    const display = path.relative(process.cwd(), root) || '.';
+    for (const f of lintAll(state, loaded.verdict.judgements)) {
+      const fsPath = path.join(root, f.file.slice('events'.length));
+      if (!whole && !onlys.some((o) => o && (fsPath === o || fsPath.startsWith(o + path.sep)))) continue;
+      const text = loaded.scan.files.get(f.file)?.text ?? loaded.scan.files.get(loaded.tree.eventsByName.get(f.file.slice(6))?.content ?? '')?.text ?? '';
+      const a = lineCol(text, f.start);
+      const b = lineCol(text, f.end);
+      rows.push({ file: path.join(display, f.file.slice('events'.length)), line: a.line, column: a.col, endLine: b.line, endColumn: b.col, f });
+      if (f.severity === 'error') errors++;
+    }
+  }
+  rows.sort((x, y) => (x.file < y.file ? -1 : x.file > y.file ? 1 : x.line - y.line || x.column - y.column));
+  if (format === 'json') {
+    const out = rows.map((r) => ({ file: r.file, line: r.line, column: r.column, endLine: r.endLine, endColumn: r.endColumn, severity: r.f.severity, code: r.f.code, message: r.f.message, event: r.f.event, related: r.f.related }));
+    process.stdout.write(JSON.stringify(out, null, 2) + '\n');
+  } else {
+    let s = '';
+    for (const r of rows) s += `${r.file}:${r.line}:${r.column}: ${r.f.severity}: ${r.f.code}: ${r.f.message.replace(/\n/g, ' ')}\n`;
+    process.stdout.write(s);
+    process.stderr.write(`${rows.length} finding${rows.length === 1 ? '' : 's'}, ${errors} error${errors === 1 ? '' : 's'}\n`);
+  }
+  return errors ? 1 : 0;
 }
