@@ -127,12 +127,22 @@ export function decimalValue(cp: number): number {
 /** Python 3.11's default limit on digits in int(str). */
 export const INT_MAX_STR_DIGITS = 4300;
 
+/**
+ * A space int() skips around the number. CPython maps non-ASCII Unicode spaces
+ * to " " but keeps ASCII characters as they are and then skips only
+ * " \t\n\v\f\r", so the separators \x1c-\x1f (spaces for str.strip()) are
+ * not: int("\x1c7") raises.
+ */
+function isIntSpace(c: number): boolean {
+  return c < 0x80 ? c === 0x20 || (c >= 0x09 && c <= 0x0d) : PY_SPACE.has(c);
+}
+
 /** int(s) for a str, or null where Python raises ValueError. */
 export function pyInt(s: string): bigint | null {
   // Unicode spaces act as spaces, Unicode digits as ASCII digits.
   let i = 0;
   const n = s.length;
-  while (i < n && PY_SPACE.has(s.charCodeAt(i))) i++;
+  while (i < n && isIntSpace(s.charCodeAt(i))) i++;
   let neg = false;
   if (i < n && (s[i] === '+' || s[i] === '-')) {
     neg = s[i] === '-';
@@ -157,7 +167,7 @@ export function pyInt(s: string): bigint | null {
     i += cp > 0xffff ? 2 : 1;
   }
   if (!any || lastUnderscore) return null;
-  while (i < n && PY_SPACE.has(s.charCodeAt(i))) i++;
+  while (i < n && isIntSpace(s.charCodeAt(i))) i++;
   if (i !== n) return null;
   if (digits.length > INT_MAX_STR_DIGITS) return null;
   const v = BigInt(digits);
