@@ -104,15 +104,15 @@ function eventsDir(p: Parsed): string {
   return dir;
 }
 
-function load(p: Parsed, dir: string): { loaded: LoadedTree; config: HcronConfig } {
+function load(p: Parsed, dir: string, keep = true): { loaded: LoadedTree; config: HcronConfig } {
   const config = loadConfig(p);
   const ctx = configContext(config, one(p, '--server-name'), one(p, '--fqdn') ?? os.hostname());
-  return { loaded: loadEventsDir(dir, config, ctx), config };
+  return { loaded: loadEventsDir(dir, config, ctx, undefined, keep), config };
 }
 
 function cmdStatus(p: Parsed): number {
   const format = choice(p, '--format', ['es', 'all', 'status', 'json'] as const, 'es');
-  const { loaded } = load(p, eventsDir(p));
+  const { loaded } = load(p, eventsDir(p), false);
   process.stdout.write(formatRecords(loaded.verdict.records, format));
   if (loaded.verdict.noEvents) process.stderr.write(`hcron-check: ${loaded.verdict.noEvents.path}: ${loaded.verdict.noEvents.message}\n`);
   return 0;

@@ -28,6 +28,18 @@ export interface TextSource {
 export interface Context {
   serverName: string;
   hostName: string;
+  /** Line passes by file, reused while the text is the same string (shared includes are read once). */
+  lineCache?: Map<string, { text: string; lines: LogicalLine[]; notes: LinePassNote[] }>;
+}
+
+/** processLines through the context's cache. */
+export function linesOf(ctx: Context, path: string, text: string): { lines: LogicalLine[]; notes: LinePassNote[] } {
+  const hit = ctx.lineCache?.get(path);
+  if (hit && hit.text === text) return hit;
+  const notes: LinePassNote[] = [];
+  const entry = { text, lines: processLines(text, path, notes), notes };
+  ctx.lineCache?.set(path, entry);
+  return entry;
 }
 
 /** A logical line in the flattened event, with the include lines that brought it in. */
@@ -136,6 +148,7 @@ function classifyMissing(tree: EventTree, key: string): IncludeError {
 
 /** Split a logical line into its include directive, if it is one. */
 export function includeDirective(text: string): { arg: string; argStart: number } | null {
+  if (!text.startsWith('include')) return null;
   const words = pySplitWs(text);
   if (words.length !== 2 || words[0] !== 'include') return null;
   return { arg: words[1], argStart: text.lastIndexOf(words[1]) };
@@ -143,10 +156,9 @@ export function includeDirective(text: string): { arg: string; argStart: number 
 
 export function judgeEvent(tree: EventTree, ref: EventRef, src: TextSource, ctx: Context): Judgement {
   const deps = new Set<string>([ref.content]);
-  const notes: LinePassNote[] = [];
   const j: Judgement = {
     ref, type: 'unknown', reason: 'unknown', stage: 1, runnable: false,
-    lines: [], includes: [], badLines: [], assignments: [], when: {}, deps, notes,
+    lines: [], includes: [], badLines: [], assignments: [], when: {}, deps, notes: [],
   };
   const text = src.text(ref.content);
   if (text === undefined) {
@@ -154,7 +166,8 @@ export function judgeEvent(tree: EventTree, ref: EventRef, src: TextSource, ctx:
     j.cause = { message: 'the file could not be read' };
     return j;
   }
-  const own = processLines(text, ref.content, notes);
+  const { lines: own, notes } = linesOf(ctx, ref.content, text);
+  j.notes = notes;
 
   // Stage 2: include expansion, depth first in line order like hcron; every
   // failure is recorded, the first one decides.
@@ -193,7 +206,7 @@ export function judgeEvent(tree: EventTree, ref: EventRef, src: TextSource, ctx:
         firstIncludeError ??= use;
         continue;
       }
-      expand(name, processLines(t, target!), level + 1, [...via, ll]);
+      expand(name, linesOf(ctx, target!, t).lines, level + 1, [...via, ll]);
     }
   };
   expand(ref.name, own, 1, []);

@@ -16,15 +16,16 @@ export interface LoadedTree {
   byName: Map<string, { judgement: Judgement; record: StatusRecord }>;
 }
 
-export function loadEventsDir(dir: string, config: HcronConfig, ctx: Context, limits: ScanLimits = DEFAULT_LIMITS): LoadedTree {
+export function loadEventsDir(dir: string, config: HcronConfig, ctx: Context, limits: ScanLimits = DEFAULT_LIMITS, keep = true): LoadedTree {
   const scan = scanEventsDir(dir, limits);
-  return judgeScan(scan, config, ctx);
+  return judgeScan(scan, config, ctx, keep);
 }
 
-export function judgeScan(scan: ScanResult, config: HcronConfig, ctx: Context): LoadedTree {
+/** keep=false: records only, no judgements (byName is then empty). */
+export function judgeScan(scan: ScanResult, config: HcronConfig, ctx: Context, keep = true): LoadedTree {
   const tree = new EventTree(scan, config);
   const src: TextSource = { text: (p) => scan.files.get(p)?.text };
-  const verdict = judgeTree(tree, src, ctx, (p) => scan.files.get(p)?.invalidUtf8);
+  const verdict = judgeTree(tree, src, ctx, (p) => scan.files.get(p)?.invalidUtf8, keep);
   const byName = new Map<string, { judgement: Judgement; record: StatusRecord }>();
   verdict.judgements.forEach((j, i) => byName.set(j.ref.name, { judgement: j, record: verdict.records[i] }));
   return { scan, tree, verdict, src, ctx, byName };

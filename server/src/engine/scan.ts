@@ -101,77 +101,85 @@ export function scanEventsDir(root: string, limits: ScanLimits = DEFAULT_LIMITS)
 
   class Stop extends Error {}
 
-  const add = (fsPath: string, arc: string): void => {
-    if (members.length >= limits.maxMembers) {
-      problems.push({ path: arc, message: `more than ${limits.maxMembers} files and folders: the rest was not read` });
+  const vanished = (arc: string, e: unknown) => problems.push({ path: arc, message: `vanished while the tree was read (${errText(e)})` });
+
+  /** Read a regular file through one descriptor: fstat gives nlink for hard links without another lstat. */
+  const addFile = (fsPath: string, arc: string): void => {
+    let fd: number;
+    try {
+      fd = fs.openSync(fsPath, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return void vanished(arc, e);
+      stoppedAt = { path: arc, message: `cannot read file (${errText(e)}): hcron's reload stops here, everything after it in walk order is missing` };
       throw new Stop();
     }
+    try {
+      const st = fs.fstatSync(fd);
+      if (!st.isFile()) return void members.push({ path: arc, kind: 'other', what: st.isFIFO() ? 'a FIFO' : 'not a regular file' });
+      const key = `${st.dev}:${st.ino}`;
+      const first = st.nlink > 1 ? inodes.get(key) : undefined;
+      if (first !== undefined && first !== arc) return void members.push({ path: arc, kind: 'hardlink', hardlinkOf: first });
+      if (st.nlink > 1) inodes.set(key, arc);
+      const want = Math.min(st.size, limits.maxFileBytes);
+      let bytes = Buffer.allocUnsafe(want);
+      let got = 0;
+      try {
+        for (let k; got < want && (k = fs.readSync(fd, bytes, got, want - got, got)) > 0; ) got += k;
+      } catch (e) {
+        stoppedAt = { path: arc, message: `cannot read file (${errText(e)}): hcron's reload stops here, everything after it in walk order is missing` };
+        throw new Stop();
+      }
+      bytes = bytes.subarray(0, got);
+      const truncated = st.size > limits.maxFileBytes;
+      if (truncated) problems.push({ path: arc, message: `larger than ${limits.maxFileBytes} bytes: only the start was read` });
+      members.push({ path: arc, kind: 'file' });
+      const d = decodeBytes(bytes);
+      files.set(arc, { text: d.text, invalidUtf8: d.invalidUtf8, truncated, mtimeMs: st.mtimeMs, size: st.size });
+    } finally {
+      fs.closeSync(fd);
+    }
+  };
+
+  const addDir = (fsPath: string, arc: string): void => {
+    members.push({ path: arc, kind: 'dir' });
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(fsPath, { withFileTypes: true });
+    } catch (e) {
+      stoppedAt = { path: arc, message: `cannot list folder (${errText(e)}): hcron's reload stops here, everything after it in walk order is missing` };
+      throw new Stop();
+    }
+    entries.sort((a, b) => compareCodePoints(a.name, b.name));
+    for (const d of entries) {
+      if (members.length >= limits.maxMembers) {
+        problems.push({ path: arc, message: `more than ${limits.maxMembers} files and folders: the rest was not read` });
+        throw new Stop();
+      }
+      const p = path.join(fsPath, d.name);
+      const a = arc + '/' + d.name;
+      if (d.isFile()) addFile(p, a);
+      else if (d.isDirectory()) addDir(p, a);
+      else add(p, a);
+    }
+  };
+
+  /** Anything whose type the folder listing did not give: lstat decides. */
+  const add = (fsPath: string, arc: string): void => {
     let st: fs.Stats;
     try {
       st = fs.lstatSync(fsPath);
     } catch (e) {
-      // Vanished between listing and reading: a race, not the user's tree.
-      problems.push({ path: arc, message: `vanished while the tree was read (${errText(e)})` });
-      return;
+      return void vanished(arc, e);
     }
     if (st.isSymbolicLink()) {
-      let link: string;
       try {
-        link = fs.readlinkSync(fsPath);
+        members.push({ path: arc, kind: 'symlink', link: fs.readlinkSync(fsPath) });
       } catch (e) {
-        problems.push({ path: arc, message: `vanished while the tree was read (${errText(e)})` });
-        return;
+        vanished(arc, e);
       }
-      members.push({ path: arc, kind: 'symlink', link });
-    } else if (st.isDirectory()) {
-      members.push({ path: arc, kind: 'dir' });
-      let names: string[];
-      try {
-        names = fs.readdirSync(fsPath);
-      } catch (e) {
-        stoppedAt = { path: arc, message: `cannot list folder (${errText(e)}): hcron's reload stops here, everything after it in walk order is missing` };
-        throw new Stop();
-      }
-      names.sort(compareCodePoints);
-      for (const n of names) add(path.join(fsPath, n), arc + '/' + n);
-    } else if (st.isFile()) {
-      const key = `${st.dev}:${st.ino}`;
-      const first = st.nlink > 1 ? inodes.get(key) : undefined;
-      if (first !== undefined && first !== arc) {
-        members.push({ path: arc, kind: 'hardlink', hardlinkOf: first });
-        return;
-      }
-      if (st.nlink > 1) inodes.set(key, arc);
-      let bytes: Buffer;
-      let truncated = false;
-      try {
-        if (st.size > limits.maxFileBytes) {
-          const fd = fs.openSync(fsPath, 'r');
-          try {
-            bytes = Buffer.alloc(limits.maxFileBytes);
-            const got = fs.readSync(fd, bytes, 0, limits.maxFileBytes, 0);
-            bytes = bytes.subarray(0, got);
-          } finally {
-            fs.closeSync(fd);
-          }
-          truncated = true;
-          problems.push({ path: arc, message: `larger than ${limits.maxFileBytes} bytes: only the start was read` });
-        } else bytes = fs.readFileSync(fsPath);
-      } catch (e) {
-        const code = (e as NodeJS.ErrnoException).code;
-        if (code === 'ENOENT') {
-          problems.push({ path: arc, message: `vanished while the tree was read (${errText(e)})` });
-          return;
-        }
-        stoppedAt = { path: arc, message: `cannot read file (${errText(e)}): hcron's reload stops here, everything after it in walk order is missing` };
-        throw new Stop();
-      }
-      members.push({ path: arc, kind: 'file' });
-      const d = decodeBytes(bytes);
-      files.set(arc, { text: d.text, invalidUtf8: d.invalidUtf8, truncated, mtimeMs: st.mtimeMs, size: st.size });
-    } else if (st.isFIFO() || st.isCharacterDevice() || st.isBlockDevice()) {
-      members.push({ path: arc, kind: 'other', what: st.isFIFO() ? 'a FIFO' : 'a device' });
-    }
+    } else if (st.isDirectory()) addDir(fsPath, arc);
+    else if (st.isFile()) addFile(fsPath, arc);
+    else if (st.isFIFO() || st.isCharacterDevice() || st.isBlockDevice()) members.push({ path: arc, kind: 'other', what: st.isFIFO() ? 'a FIFO' : 'a device' });
     // sockets: tarfile skips them entirely
   };
 

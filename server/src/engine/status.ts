@@ -36,11 +36,17 @@ export function treeFatal(tree: EventTree, invalidUtf8: (path: string) => number
   return undefined;
 }
 
-export function judgeTree(tree: EventTree, src: TextSource, ctx: Context, invalidUtf8: (path: string) => number | undefined): TreeVerdict {
+/** Judge every event; with keep=false only the records are kept (the status command: less memory, less GC). */
+export function judgeTree(tree: EventTree, src: TextSource, ctx: Context, invalidUtf8: (path: string) => number | undefined, keep = true): TreeVerdict {
   const noEvents = treeFatal(tree, invalidUtf8);
   const max = numberSetting(tree.config, 'max_events_per_user', 25);
   if (noEvents) return { noEvents, judgements: [], records: [], limitFrom: Infinity };
-  const judgements = tree.events.map((e) => judgeEvent(tree, e, src, ctx));
+  const c = ctx.lineCache ? ctx : { ...ctx, lineCache: new Map() };
+  if (!keep) {
+    const recs = tree.events.map((e, i) => records([judgeEvent(tree, e, src, c)], max - i)[0]);
+    return { judgements: [], records: recs, limitFrom: limitFrom(max) };
+  }
+  const judgements = tree.events.map((e) => judgeEvent(tree, e, src, c));
   return { judgements, records: records(judgements, max), limitFrom: limitFrom(max) };
 }
 

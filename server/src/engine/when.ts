@@ -58,8 +58,22 @@ function elementsOf(value: string): WhenElement[] {
   return out;
 }
 
-/** list_st_to_bitmask for one field's (substituted) value. */
+const whenMemo = new Map<string, WhenResult>();
+
+/** list_st_to_bitmask for one field's (substituted) value. Results are shared: treat them as read-only. */
 export function evalWhen(field: WhenField, value: string): WhenResult {
+  if (value.length > 200) return evalWhenUncached(field, value);
+  const key = field + '\u0000' + value;
+  let r = whenMemo.get(key);
+  if (!r) {
+    if (whenMemo.size > 50_000) whenMemo.clear();
+    r = evalWhenUncached(field, value);
+    whenMemo.set(key, r);
+  }
+  return r;
+}
+
+function evalWhenUncached(field: WhenField, value: string): WhenResult {
   const [mn, mx] = WHEN_RANGES[field];
   const span = mx - mn;
   const values = new Array<boolean>(span + 1).fill(false);
