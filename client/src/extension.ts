@@ -1,0 +1,138 @@
+// The hcron extension: starts the hcron language server (dist/server.js over Node IPC) and adds the
+// Event Status view, the status bar item, the commands and the language detection.
+import * as fs from 'node:fs';
+import * as vscode from 'vscode';
+import {
+  LanguageClient,
+  LanguageClientOptions,
+  RevealOutputChannelOn,
+  ServerOptions,
+  State,
+  TransportKind,
+} from 'vscode-languageclient/node';
+import { Commands, ui } from './commands';
+import { LanguageDetection } from './languageDetection';
+import { TreeInfo, TreesChangedNotification } from './protocol';
+import { StatusBar } from './statusBar';
+import { StatusSnapshot, StatusViewProvider } from './statusView';
+import { TreeStore } from './trees';
+
+/** What activate() returns: used by the extension's tests, harmless for anyone else. */
+export interface HcronApi {
+  /** Resolves once the server answered its first hcron/trees (or failed to start). */
+  ready: Promise<void>;
+  client(): LanguageClient | undefined;
+  getStatusTree(): Promise<StatusSnapshot[]>;
+  getStatusBarText(): string | undefined;
+  refreshTrees(): Promise<TreeInfo[]>;
+  ui: typeof ui;
+}
+
+let client: LanguageClient | undefined;
+
+export async function activate(context: vscode.ExtensionContext): Promise<HcronApi> {
+  const log = vscode.window.createOutputChannel('hcron', { log: true });
+  context.subscriptions.push(log);
+  void vscode.commands.executeCommand('setContext', 'hcron.active', true);
+
+  const store = new TreeStore(() => client, log);
+  const view = new StatusViewProvider(store);
+  const treeView = vscode.window.createTreeView('hcron.status', { treeDataProvider: view, showCollapseAll: true });
+  const statusBar = new StatusBar(store);
+  const commands = new Commands(store, () => client, log);
+  const detection = new LanguageDetection(log);
+  context.subscriptions.push(store, view, treeView, statusBar, commands, detection);
+  context.subscriptions.push(
+    store.onDidChange((trees) => {
+      const rejected = trees.reduce((n, t) => n + t.events.filter((e) => e.status === 'rejected' && e.type !== 'template' && e.reason !== 'template').length, 0);
+      treeView.badge = rejected ? { value: rejected, tooltip: `${rejected} rejected hcron event${rejected === 1 ? '' : 's'} (not counting templates)` } : undefined;
+      void vscode.commands.executeCommand('setContext', 'hcron.hasTrees', trees.length > 0);
+    }),
+  );
+
+  const serverModule = context.asAbsolutePath('dist/server.js');
+  const serverOptions: ServerOptions = {
+    run: { module: serverModule, transport: TransportKind.ipc },
+    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
+  };
+  const watchers = [
+    vscode.workspace.createFileSystemWatcher('**/.hcron/*/events/**'),
+    vscode.workspace.createFileSystemWatcher('**/events/**'),
+  ];
+  context.subscriptions.push(...watchers);
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: [
+      { language: 'hcron', scheme: 'file' },
+      { language: 'hcron', scheme: 'untitled' },
+      { scheme: 'file', pattern: '**/.hcron/*/events/**' },
+    ],
+    synchronize: { configurationSection: 'hcron', fileEvents: watchers },
+    outputChannel: log,
+    revealOutputChannelOn: RevealOutputChannelOn.Never,
+    initializationOptions: { client: 'vscode', settings: vscode.workspace.getConfiguration('hcron') },
+  };
+
+  const start = async (): Promise<void> => {
+    if (!fs.existsSync(serverModule)) {
+      const msg = `hcron: the language server is missing (${serverModule}); run "npm run build"`;
+      log.error(msg);
+      view.setProblem('The hcron language server is missing (dist/server.js)');
+      void vscode.window.showErrorMessage(msg);
+      return;
+    }
+    client = new LanguageClient('hcron', 'hcron language server', serverOptions, clientOptions);
+    client.onNotification(TreesChangedNotification, () => void store.refresh());
+    client.onDidChangeState((e) => {
+      if (e.newState === State.Stopped) view.setProblem('The hcron language server stopped (see the "hcron" output)');
+      if (e.newState === State.Running) void store.refresh();
+    });
+    try {
+      await client.start();
+      await store.refresh();
+    } catch (e) {
+      log.error(`cannot start the hcron language server: ${(e as Error).message}`);
+      view.setProblem('The hcron language server failed to start (see the "hcron" output)');
+    }
+  };
+
+  context.subscriptions.push(
+    vscode.commands.registerCommand('hcron.restartServer', async () => {
+      log.info('restarting the hcron language server');
+      if (client) {
+        try {
+          await client.stop(5000);
+        } catch (e) {
+          log.warn(`stopping the server: ${(e as Error).message}`);
+        }
+        client = undefined;
+      }
+      await start();
+      await store.refresh();
+    }),
+    { dispose: () => void client?.stop() },
+  );
+
+  const ready = start();
+  return {
+    ready,
+    client: () => client,
+    getStatusTree: async () => {
+      await ready;
+      await store.refresh();
+      return view.snapshot();
+    },
+    getStatusBarText: () => {
+      statusBar.update();
+      return statusBar.text;
+    },
+    refreshTrees: () => store.refresh(),
+    ui,
+  };
+}
+
+export async function deactivate(): Promise<void> {
+  if (client) {
+    await client.stop();
+    client = undefined;
+  }
+}
