@@ -32,13 +32,14 @@ export interface Context {
   lineCache?: Map<string, { text: string; lines: LogicalLine[]; notes: LinePassNote[] }>;
 }
 
-/** processLines through the context's cache. */
+/** processLines through the context's cache; a file is cached from its second use on (shared includes, link targets). */
 export function linesOf(ctx: Context, path: string, text: string): { lines: LogicalLine[]; notes: LinePassNote[] } {
   const hit = ctx.lineCache?.get(path);
-  if (hit && hit.text === text) return hit;
+  if (hit && hit.text === text && hit.lines.length + hit.notes.length > 0) return hit;
   const notes: LinePassNote[] = [];
   const entry = { text, lines: processLines(text, path, notes), notes };
-  ctx.lineCache?.set(path, entry);
+  if (hit && hit.text === text) ctx.lineCache!.set(path, entry);
+  else ctx.lineCache?.set(path, { text, lines: [], notes: [] });
   return entry;
 }
 
