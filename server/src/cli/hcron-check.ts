@@ -167,8 +167,8 @@ function cmdExpand(p: Parsed): number {
   }
   let out = `# ${name}: ${entry.record.status} (${entry.record.reason}); HCRON_EVENT_CHAIN=${chain} trigger=${trigger}\n`;
   for (const [k, v] of act.late.vars) out += `${k}=${v === null ? 'None' : v}\n`;
+  if (act.refused) out += `# hcron refuses to run it (${act.refused}): no mail, no chaining; below is what would happen if it ran\n`;
   out += '# on success\n';
-  if (act.refused) out += `# hcron refuses to run it: ${act.refused}\n`;
   if (act.mail) {
     out += `mail.to=${act.mail.to.join(', ')}\n`;
     if (act.mail.dropped.length) out += `mail.dropped=${act.mail.dropped.join(', ')} (over max_email_notifications)\n`;

@@ -128,7 +128,7 @@ export interface Activation {
   mail?: Mail;
   onSuccess: ChainPlan;
   onFailure: ChainPlan;
-  /** hcron refuses to run before spawning (no mail, no failover). */
+  /** Why hcron refuses to run it before spawning, if it does (then no mail and no failover). */
   refused?: string;
 }
 
@@ -172,7 +172,7 @@ export function activate(j: Judgement, run: RunContext, config: HcronConfig, loo
   };
   let refused: string | undefined;
   const fqdnNames = [run.hostName, run.serverName, 'localhost'];
-  if (host === '') refused = 'empty host: hcron refuses to run it (no mail, no failover)';
-  else if (!config.allow_localhost && fqdnNames.includes(host)) refused = `host ${host} is this server and allow_localhost is off: hcron refuses to run it (no mail, no failover)`;
+  if (host === '') refused = 'empty host';
+  else if (!config.allow_localhost && fqdnNames.includes(host)) refused = `host ${host} is the hcron server itself and allow_localhost is off`;
   return { late, asUser, host, command, mail, onSuccess: plan('next_event'), onFailure: plan('failover_event'), refused };
 }

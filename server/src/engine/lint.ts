@@ -239,7 +239,7 @@ function statusFinding(state: LintState, c: Collector, j: Judgement, rec: Status
   }
   if (j.type === 'normal') return;
   if (j.type === 'template') {
-    place('information', 'template', `template: not scheduled by hcron; it runs only when chained (next_event/failover_event) or activated`, { reason: j.reason });
+    place('information', 'template', `rejected: template — hcron does not schedule it; it runs only when chained (next_event/failover_event) or activated`, { reason: j.reason });
     return;
   }
   const detail = cause?.message ? ` — ${cause.message}` : '';
