@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 const entries = [
   { in: 'server/src/cli/hcron-check.ts', out: 'cli' },
   { in: 'server/src/engine/index.ts', out: 'engine' },
+  { in: 'server/src/service/index.ts', out: 'service' },
   { in: 'server/src/server.ts', out: 'server' },
   { in: 'client/src/extension.ts', out: 'client' },
 ].filter((e) => existsSync(e.in));
