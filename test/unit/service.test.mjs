@@ -233,6 +233,18 @@ describe('hover', () => {
     assert.match(h.markdown, /rejected \(not fully specified, missing field \(as_user\)\)/);
     assert.match(h.markdown, /Defines: `H`, `MAILTO`/);
   });
+  test('hover on a continuation line maps through the join', () => {
+    const d = doc('events/uses_inc');
+    const off = at(d, '$HCRON_EVENT_NAME', 3);
+    const h = svc.hover(d, off, OPTS);
+    assert.equal(d.text.slice(h.start, h.end), '$HCRON_EVENT_NAME');
+    assert.match(h.markdown, /→ `\/uses_inc`/);
+  });
+  test('include keyword: the whole line', () => {
+    const d = doc('events/uses_inc');
+    const h = svc.hover(d, at(d, 'include', 2), OPTS);
+    assert.equal(d.text.slice(h.start, h.end), 'include /inc/common');
+  });
   test('$ reference: where it comes from and its values', () => {
     const d = doc('events/uses_inc');
     const h = svc.hover(d, at(d, '$MAILTO', 2), OPTS);

@@ -34,7 +34,7 @@ export function hover(ctx: DocContext, offset: number, opts: HoverOptions): Hove
   switch (hit.kind) {
     case 'include': {
       const u = hit.use;
-      return { markdown: includeHover(doc, hit), ...range(hit.ll, u.argStart, u.argStart + u.arg.length) };
+      return { markdown: includeHover(doc, hit), ...(hit.onArg ? range(hit.ll, u.argStart, u.argStart + u.arg.length) : range(hit.ll, 0, hit.ll.text.length)) };
     }
     case 'bad': {
       const words = hit.ll.text.split(/\s+/);
