@@ -1,0 +1,151 @@
+// What every feature handler needs: URIs <-> paths, offsets <-> positions on
+// the text the client shows, the document's tree, cancellation.
+
+import * as path from 'node:path';
+import { CancellationToken, Connection, LSPErrorCodes, Position, Range, ResponseError, TextDocuments } from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { URI } from 'vscode-uri';
+import type { DocContext, Loc } from '../service/types';
+import { TreeModel, Workspace } from '../workspace';
+
+export interface Env {
+  connection: Connection;
+  documents: TextDocuments<TextDocument>;
+  workspace: Workspace;
+  /** Resolves when settings are read and earlier document notifications are applied. */
+  settled(): Promise<void>;
+  /** Add the tree a file sits in, if it is in an events folder not known yet. */
+  addTreeFor(fsPath: string): void;
+  log(message: string): void;
+}
+
+export function pathOfUri(uri: string): string | undefined {
+  try {
+    const u = URI.parse(uri);
+    return u.scheme === 'file' ? path.resolve(u.fsPath) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function cancelled(): ResponseError<void> {
+  return new ResponseError(LSPErrorCodes.RequestCancelled, 'request cancelled');
+}
+
+export function checkCancel(token: CancellationToken | undefined): void {
+  if (token?.isCancellationRequested) throw cancelled();
+}
+
+/** Wait for a promise, but give up (RequestCancelled) when the client cancels. */
+export async function waitOrCancel<T>(p: Promise<T>, token: CancellationToken | undefined): Promise<T> {
+  if (!token) return p;
+  checkCancel(token);
+  let dispose: { dispose(): void } | undefined;
+  try {
+    return await Promise.race([
+      p,
+      new Promise<never>((_, reject) => {
+        dispose = token.onCancellationRequested(() => reject(cancelled()));
+      }),
+    ]);
+  } finally {
+    dispose?.dispose();
+  }
+}
+
+/** Offsets <-> positions for files of a tree, on the text the client shows for them. */
+export class Positions {
+  private readonly cache = new Map<string, TextDocument>();
+  private readonly uriByPath = new Map<string, string>();
+
+  constructor(private readonly env: () => Env) {}
+
+  /** The client's URI spelling for open documents, vscode-uri's for the rest. */
+  uriOf(model: TreeModel, archive: string): string {
+    const fsPath = model.fsPathOf(archive);
+    return this.uriByPath.get(fsPath) ?? URI.file(fsPath).toString();
+  }
+
+  docOpened(uri: string): void {
+    const p = pathOfUri(uri);
+    if (p) this.uriByPath.set(p, uri);
+  }
+
+  docClosed(uri: string): void {
+    const p = pathOfUri(uri);
+    if (p && this.uriByPath.get(p) === uri) this.uriByPath.delete(p);
+    this.cache.delete(uri);
+  }
+
+  isOpen(model: TreeModel, archive: string): boolean {
+    return this.uriByPath.has(model.fsPathOf(archive));
+  }
+
+  /** The text of a file of the tree as the client shows it (open document, else the tree's text). */
+  document(model: TreeModel, archive: string): TextDocument {
+    const uri = this.uriOf(model, archive);
+    const open = this.env().documents.get(uri);
+    if (open) return open;
+    const text = model.textOf(archive) ?? '';
+    let d = this.cache.get(uri);
+    if (!d || d.getText() !== text) {
+      d = TextDocument.create(uri, 'hcron', 0, text);
+      if (this.cache.size > 2000) this.cache.clear();
+      this.cache.set(uri, d);
+    }
+    return d;
+  }
+
+  range(model: TreeModel, archive: string, start: number, end: number): Range {
+    const d = this.document(model, archive);
+    return { start: d.positionAt(start), end: d.positionAt(Math.max(start, end)) };
+  }
+
+  location(model: TreeModel, loc: Loc): { uri: string; range: Range } {
+    return { uri: this.uriOf(model, loc.file), range: this.range(model, loc.file, loc.start, loc.end) };
+  }
+}
+
+export interface DocTarget {
+  model: TreeModel;
+  archive: string;
+  ctx: DocContext;
+  doc: TextDocument;
+  offsetAt(p: Position): number;
+}
+
+/** The document of a request: its tree (loaded), archive path and current text. */
+export async function docTarget(env: Env, positions: Positions, uri: string, token: CancellationToken | undefined): Promise<DocTarget | undefined> {
+  await waitOrCancel(env.settled(), token);
+  const fsPath = pathOfUri(uri);
+  if (!fsPath) return undefined;
+  let t = env.workspace.treeOf(fsPath);
+  if (!t) {
+    env.addTreeFor(fsPath);
+    t = env.workspace.treeOf(fsPath);
+    if (!t) return undefined;
+  }
+  await waitOrCancel(t.model.ready, token);
+  const model = t.model;
+  const doc = env.documents.get(uri) ?? positions.document(model, t.archive);
+  const text = doc.getText();
+  return { model, archive: t.archive, ctx: { state: model.state, path: t.archive, text }, doc, offsetAt: (p) => doc.offsetAt(p) };
+}
+
+/**
+ * A request handler that never takes the server down: errors are logged and
+ * answered with `fallback`; cancellation is answered as such.
+ */
+export function guarded<P, R>(env: () => Env, name: string, fallback: R, fn: (params: P, token: CancellationToken) => Promise<R> | R) {
+  return async (params: P, token: CancellationToken): Promise<R | ResponseError<void>> => {
+    try {
+      const r = await fn(params, token);
+      checkCancel(token);
+      return r;
+    } catch (e) {
+      if (e instanceof ResponseError) return e;
+      env().log(`${name} failed: ${(e as Error)?.stack ?? e}`);
+      return fallback;
+    }
+  };
+}

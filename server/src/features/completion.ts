@@ -1,0 +1,35 @@
+// textDocument/completion: field names, event names in chain pieces, variables.
+
+import { CompletionItem, CompletionItemKind, InsertTextFormat, MarkupKind } from 'vscode-languageserver/node';
+import { completion } from '../service';
+import { docTarget, Env, guarded, Positions } from './common';
+
+export const TRIGGER_CHARACTERS = ['$', '#', '/', ':', '='];
+
+const KIND: Record<string, CompletionItemKind> = {
+  field: CompletionItemKind.Field,
+  event: CompletionItemKind.Reference,
+  variable: CompletionItemKind.Variable,
+  value: CompletionItemKind.Value,
+  keyword: CompletionItemKind.Keyword,
+};
+
+export function registerCompletion(env: () => Env, positions: Positions): void {
+  env().connection.onCompletion(
+    guarded(env, 'completion', [] as CompletionItem[], async (params, token) => {
+      const t = await docTarget(env(), positions, params.textDocument.uri, token);
+      if (!t) return [];
+      const items = completion(t.ctx, t.offsetAt(params.position));
+      return items.map((c, i): CompletionItem => {
+        const item: CompletionItem = { label: c.label, kind: KIND[c.kind] ?? CompletionItemKind.Text, detail: c.detail, sortText: String(i).padStart(5, '0') };
+        if (c.documentation) item.documentation = { kind: MarkupKind.Markdown, value: c.documentation };
+        const text = c.insertText ?? c.label;
+        if (c.replaceStart !== undefined && c.replaceEnd !== undefined)
+          item.textEdit = { range: { start: t.doc.positionAt(c.replaceStart), end: t.doc.positionAt(c.replaceEnd) }, newText: text };
+        else if (c.insertText !== undefined) item.insertText = c.insertText;
+        item.insertTextFormat = InsertTextFormat.PlainText;
+        return item;
+      });
+    }),
+  );
+}

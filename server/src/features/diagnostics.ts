@@ -1,0 +1,126 @@
+// Findings -> textDocument/publishDiagnostics (push model).
+//
+// Every file of a tree that has findings is published (open documents
+// first; at most MAX_FILES other files per session, so huge trees do not
+// flood the client). Publications of one file are throttled to one per
+// DEBOUNCE_MS, the first one is never delayed; a file whose findings went
+// away is published once, empty.
+
+import { Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, DiagnosticTag } from 'vscode-languageserver/node';
+import type { Finding, Severity } from '../engine/lint';
+import type { TreeModel } from '../workspace';
+import type { Env, Positions } from './common';
+
+export const DEBOUNCE_MS = 50;
+export const MAX_FILES = 5000;
+
+const SEVERITY: Record<Severity, DiagnosticSeverity> = {
+  error: DiagnosticSeverity.Error,
+  warning: DiagnosticSeverity.Warning,
+  information: DiagnosticSeverity.Information,
+  hint: DiagnosticSeverity.Hint,
+};
+
+export function toDiagnostic(model: TreeModel, positions: Positions, f: Finding): Diagnostic {
+  const d: Diagnostic = {
+    range: positions.range(model, f.file, f.start, f.end),
+    severity: SEVERITY[f.severity],
+    source: 'hcron',
+    code: f.code,
+    message: f.message,
+  };
+  if (f.related?.length)
+    d.relatedInformation = f.related.map(
+      (r): DiagnosticRelatedInformation => ({ location: { uri: positions.uriOf(model, r.file), range: positions.range(model, r.file, r.start, r.end) }, message: r.message || f.code }),
+    );
+  if (f.code === 'ignored' || f.code === 'dropped') d.tags = [DiagnosticTag.Unnecessary];
+  if (f.data || f.event) d.data = { ...(f.data ?? {}), event: f.event };
+  return d;
+}
+
+interface Pending {
+  model: TreeModel;
+  archive: string;
+  timer?: NodeJS.Timeout;
+}
+
+export class DiagnosticsPublisher {
+  private readonly lastSent = new Map<string, number>();
+  /** URIs whose last publication was not empty. */
+  private readonly nonEmpty = new Set<string>();
+  private readonly pending = new Map<string, Pending>();
+  /** Closed files published (counted against MAX_FILES). */
+  private closedPublished = 0;
+  /** Observers (tests, benchmarks): called after each publication. */
+  onPublished?: (uri: string, count: number) => void;
+
+  constructor(
+    private readonly env: () => Env,
+    private readonly positions: Positions,
+  ) {}
+
+  /** Findings of these files changed; `force`: publish even if unchanged (the edited document). */
+  publish(model: TreeModel, files: Set<string>, force: Set<string>): void {
+    const all = new Set([...force, ...files]);
+    // open documents first
+    const open: string[] = [];
+    const closed: string[] = [];
+    for (const f of all) (this.positions.isOpen(model, f) ? open : closed).push(f);
+    for (const f of open) this.schedule(model, f);
+    for (const f of closed) this.schedule(model, f);
+  }
+
+  /** Republish everything of a tree (after a document opens: its version). */
+  schedule(model: TreeModel, archive: string): void {
+    const uri = this.positions.uriOf(model, archive);
+    const isOpen = this.positions.isOpen(model, archive);
+    if (!isOpen && !this.nonEmpty.has(uri) && !this.lastSent.has(uri)) {
+      if (model.findingsOf(archive).length === 0) return; // nothing to show, nothing to clear
+      if (this.closedPublished >= MAX_FILES) return;
+    }
+    const p = this.pending.get(uri);
+    if (p?.timer) {
+      p.model = model;
+      p.archive = archive;
+      return;
+    }
+    const last = this.lastSent.get(uri);
+    const now = performance.now();
+    if (last === undefined || now - last >= DEBOUNCE_MS) {
+      this.send(uri, model, archive);
+      return;
+    }
+    const entry: Pending = { model, archive };
+    entry.timer = setTimeout(() => {
+      this.pending.delete(uri);
+      this.send(uri, entry.model, entry.archive);
+    }, DEBOUNCE_MS - (now - last));
+    this.pending.set(uri, entry);
+  }
+
+  private send(uri: string, model: TreeModel, archive: string): void {
+    const env = this.env();
+    try {
+      const findings = model.findingsOf(archive);
+      const isOpen = this.positions.isOpen(model, archive);
+      if (!findings.length && !this.nonEmpty.has(uri) && !isOpen && !this.lastSent.has(uri)) return;
+      const diagnostics = findings.map((f) => toDiagnostic(model, this.positions, f));
+      const doc = env.documents.get(uri);
+      if (!this.lastSent.has(uri) && !isOpen) this.closedPublished++;
+      this.lastSent.set(uri, performance.now());
+      if (diagnostics.length) this.nonEmpty.add(uri);
+      else this.nonEmpty.delete(uri);
+      void env.connection.sendDiagnostics({ uri, version: doc?.version, diagnostics });
+      this.onPublished?.(uri, diagnostics.length);
+    } catch (e) {
+      env.log(`publishing diagnostics for ${uri} failed: ${(e as Error)?.stack ?? e}`);
+    }
+  }
+
+  /** Forget a tree's files (it was reloaded from scratch). */
+  clear(uri: string): void {
+    const p = this.pending.get(uri);
+    if (p?.timer) clearTimeout(p.timer);
+    this.pending.delete(uri);
+  }
+}

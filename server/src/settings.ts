@@ -1,0 +1,123 @@
+// The server's settings: workspace/configuration section "hcron".
+//
+//   hcron.configFile        path of hcron.conf (default /etc/hcron/hcron.conf when it
+//                           exists, else the values of hcron v1.5's hcron.conf.sample)
+//   hcron.overrides         { max_events_per_user, names_to_ignore_regexp, max_symlinks,
+//                             allow_localhost, max_chain_events, max_next_events }
+//                           (the flat camelCase keys hcron.maxEventsPerUser, ... work too)
+//   hcron.serverName        server name for previews (default: the <server> folder of
+//                           .hcron/<server>/events, else hcron.conf's server_name, else hostName)
+//   hcron.hostName          the scheduler's host name (default: this machine's)
+//   hcron.severity          { "<finding code>": "error"|"warning"|"information"|"hint"|"off" }
+//   hcron.eventTrees        extra event trees: paths or globs (absolute, ~/..., or relative
+//                           to each workspace folder)
+
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import { ConfigError, HcronConfig, makeConfig, PyValue } from './engine/config';
+import type { Severity } from './engine/lint';
+
+export type SeveritySetting = Severity | 'off';
+
+export const OVERRIDE_KEYS = ['max_events_per_user', 'names_to_ignore_regexp', 'max_symlinks', 'allow_localhost', 'max_chain_events', 'max_next_events'] as const;
+export type OverrideKey = (typeof OVERRIDE_KEYS)[number];
+
+const CAMEL: Record<string, OverrideKey> = {
+  maxEventsPerUser: 'max_events_per_user',
+  namesToIgnoreRegexp: 'names_to_ignore_regexp',
+  maxSymlinks: 'max_symlinks',
+  allowLocalhost: 'allow_localhost',
+  maxChainEvents: 'max_chain_events',
+  maxNextEvents: 'max_next_events',
+};
+
+export const DEFAULT_CONF_PATH = '/etc/hcron/hcron.conf';
+
+export interface Settings {
+  configFile: string | null;
+  overrides: Partial<Record<OverrideKey, PyValue>>;
+  serverName: string | null;
+  hostName: string | null;
+  severity: Record<string, SeveritySetting>;
+  eventTrees: string[];
+}
+
+export const DEFAULT_SETTINGS: Settings = { configFile: null, overrides: {}, serverName: null, hostName: null, severity: {}, eventTrees: [] };
+
+const SEVERITIES = new Set(['error', 'warning', 'information', 'hint', 'off']);
+
+function str(v: unknown): string | null {
+  return typeof v === 'string' && v.trim() !== '' ? v.trim() : null;
+}
+
+function overrideValue(key: OverrideKey, v: unknown): PyValue | undefined {
+  if (v === null || v === undefined || v === '') return undefined;
+  if (key === 'allow_localhost') return typeof v === 'boolean' ? v : v === 'true' || v === 'True' || v === 1;
+  if (key === 'names_to_ignore_regexp') return typeof v === 'string' ? v : undefined;
+  const n = typeof v === 'number' ? v : typeof v === 'string' ? Number(v) : NaN;
+  return Number.isFinite(n) ? n : undefined;
+}
+
+/** Normalise whatever the client sent (null, partial objects, wrong types) into Settings. */
+export function parseSettings(raw: unknown): Settings {
+  const s: Settings = { ...DEFAULT_SETTINGS, overrides: {}, severity: {}, eventTrees: [] };
+  if (!raw || typeof raw !== 'object') return s;
+  const r = raw as Record<string, unknown>;
+  s.configFile = str(r.configFile) ?? str(r.conf) ?? null;
+  s.serverName = str(r.serverName);
+  s.hostName = str(r.hostName);
+  const ov = r.overrides && typeof r.overrides === 'object' ? (r.overrides as Record<string, unknown>) : {};
+  for (const k of OVERRIDE_KEYS) {
+    const v = overrideValue(k, ov[k]);
+    if (v !== undefined) s.overrides[k] = v;
+  }
+  for (const [camel, k] of Object.entries(CAMEL)) {
+    const v = overrideValue(k, r[camel] ?? r[k]);
+    if (v !== undefined && s.overrides[k] === undefined) s.overrides[k] = v;
+  }
+  if (r.severity && typeof r.severity === 'object')
+    for (const [code, v] of Object.entries(r.severity as Record<string, unknown>))
+      if (typeof v === 'string' && SEVERITIES.has(v)) s.severity[code] = v as SeveritySetting;
+  const trees = r.eventTrees;
+  if (Array.isArray(trees)) s.eventTrees = trees.filter((t): t is string => typeof t === 'string' && t.trim() !== '').map((t) => t.trim());
+  else if (typeof trees === 'string' && trees.trim()) s.eventTrees = [trees.trim()];
+  return s;
+}
+
+export interface ResolvedConfig {
+  config: HcronConfig;
+  /** Where it came from (a path, or "hcron.conf.sample"). */
+  source: string;
+  /** A problem reading or parsing the configured file (the sample is used instead). */
+  problem?: string;
+}
+
+/** hcron.conf as the settings name it, plus the overrides. */
+export function resolveConfig(s: Settings, exists: (p: string) => boolean = fs.existsSync): ResolvedConfig {
+  let path = s.configFile ? expandHome(s.configFile) : exists(DEFAULT_CONF_PATH) ? DEFAULT_CONF_PATH : null;
+  let text: string | null = null;
+  let problem: string | undefined;
+  if (path) {
+    try {
+      text = fs.readFileSync(path, 'utf8');
+    } catch (e) {
+      problem = `cannot read ${path}: ${(e as Error).message}; using hcron.conf.sample's values`;
+      path = null;
+    }
+  }
+  try {
+    return { config: makeConfig(text, s.overrides), source: path ?? 'hcron.conf.sample', problem };
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    return { config: makeConfig(null, s.overrides), source: 'hcron.conf.sample', problem: `${path}: ${e.message}; using hcron.conf.sample's values` };
+  }
+}
+
+export function expandHome(p: string): string {
+  return p === '~' ? os.homedir() : p.startsWith('~/') ? os.homedir() + p.slice(1) : p;
+}
+
+export function severityFn(s: Settings): ((code: string) => SeveritySetting | undefined) | undefined {
+  const m = s.severity;
+  return Object.keys(m).length ? (code) => m[code] : undefined;
+}

@@ -1,0 +1,850 @@
+// The workspace model: event trees, their judgements and findings, kept
+// current incrementally as documents change and files appear or vanish.
+//
+// One TreeModel per events folder. It holds the scanned members and disk
+// texts, the overlays of open documents (the text source reads overlays
+// first), the judgement of every event and reverse indexes:
+//   deps         archive path     -> events whose judgement read it (own file, includes)
+//   includeKeys  include lookup   -> events that tried to include it (found or not)
+//   includers    include target   -> events whose includes read it
+//   chainers     event name       -> events whose next_event/failover_event pieces name it
+//   linksTo      (EventTree)      content path -> symlinked events
+// so an edit re-judges only the events that read the edited file, and
+// re-lints those plus the events that chain to an event whose verdict
+// changed. No LSP types here: the server converts and publishes.
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { HcronConfig } from './engine/config';
+import { Context, judgeEvent, Judgement, status as statusOf, TextSource } from './engine/event';
+import { chainPieces, Finding, lintEvent, lintTreeLevel, LintState, whenDescription } from './engine/lint';
+import { compareCodePoints } from './engine/py';
+import { scanEventsDir, ScannedFile } from './engine/scan';
+import { configContext, StatusRecord, treeFatal } from './engine/status';
+import { EventRef, EventTree, Member, nameOf } from './engine/tree';
+import { SeveritySetting } from './settings';
+
+/** LintState plus what the language service and the server need beyond the engine's contract. */
+export interface WorkspaceState extends LintState {
+  /** Names of the events whose next_event/failover_event pieces name this event (load order). */
+  callers(name: string): string[];
+  /** Judgements of every event, in load order. */
+  judgements(): Judgement[];
+  /** Current findings shown in this file. */
+  findings(file: string): Finding[];
+  /** Filesystem path of the events folder. */
+  root: string;
+}
+
+export interface ModelHost {
+  log(message: string): void;
+  /** Findings of these archive paths changed (or `force`: republish anyway). */
+  publish(model: TreeModel, files: Set<string>, force: Set<string>): void;
+  /** Some event's status (or the set of events) changed. */
+  statusesChanged(model: TreeModel): void;
+  /** Report loading progress; returns a reporter or undefined. */
+  beginProgress?(title: string): Promise<ProgressReporter | undefined>;
+}
+
+export interface ProgressReporter {
+  report(percentage: number, message: string): void;
+  done(): void;
+}
+
+export interface ModelOptions {
+  config: HcronConfig;
+  serverName: string | null;
+  hostName: string;
+  severity?: (code: string) => SeveritySetting | undefined;
+  /** Trees with more files than this report $/progress while loading. */
+  progressThreshold?: number;
+}
+
+/** Component-wise order of archive paths: the order of hcron's tar walk. */
+export function walkCompare(a: string, b: string): number {
+  const x = a.split('/');
+  const y = b.split('/');
+  const n = Math.min(x.length, y.length);
+  for (let i = 0; i < n; i++) {
+    if (x[i] === y[i]) continue;
+    return compareCodePoints(x[i], y[i]);
+  }
+  return x.length - y.length;
+}
+
+const TREE_KEY = '\u0000tree';
+
+function sameFindings(a: Finding[] | undefined, b: Finding[] | undefined): boolean {
+  if (!a?.length) return !b?.length;
+  if (!b || a.length !== b.length) return false;
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+const yieldNow = () => new Promise<void>((r) => setImmediate(r));
+
+export class TreeModel {
+  /** The events folder as found (URIs are built from it). */
+  readonly root: string;
+  /** Its real path (documents opened through another spelling still match). */
+  realRoot: string;
+  /** The <server> of .hcron/<server>/events, if the tree sits there. */
+  readonly server: string | null;
+
+  members: Member[] = [];
+  files = new Map<string, ScannedFile>();
+  problems: { path: string; message: string }[] = [];
+  stoppedAt?: { path: string; message: string };
+  tree!: EventTree;
+  readonly overlays = new Map<string, string>();
+  ctx!: Context;
+  config!: HcronConfig;
+  severity?: (code: string) => SeveritySetting | undefined;
+  noEvents?: { path: string; message: string };
+
+  private readonly js = new Map<string, Judgement>();
+  private order = new Map<string, number>();
+  private ordered: string[] = [];
+  private readonly deps = new Map<string, Set<string>>();
+  private readonly includeKeys = new Map<string, Set<string>>();
+  private readonly includersIdx = new Map<string, Set<string>>();
+  private readonly chainers = new Map<string, Set<string>>();
+  private readonly indexed = new Map<string, { deps: string[]; keys: string[]; targets: string[]; chains: string[] }>();
+  private readonly eventFindings = new Map<string, Finding[]>();
+  private readonly byFile = new Map<string, Map<string, Finding[]>>();
+  private readonly invalid = new Set<string>();
+
+  readonly src: TextSource;
+  readonly state: WorkspaceState;
+  loaded = false;
+  ready: Promise<void>;
+  private resolveReady!: () => void;
+  private gen = 0;
+  private pendingDisk: string[] = [];
+  private pendingContent = new Set<string>();
+  /** Serialises disk updates that arrive while one is running. */
+  private busy: Promise<void> = Promise.resolve();
+  /** Time the last full load took (ms), for logs and benchmarks. */
+  loadMs = 0;
+
+  constructor(root: string, server: string | null, private readonly host: ModelHost, private opts: ModelOptions) {
+    this.root = path.resolve(root);
+    try {
+      this.realRoot = fs.realpathSync(this.root);
+    } catch {
+      this.realRoot = this.root;
+    }
+    this.server = server;
+    this.ready = new Promise((r) => (this.resolveReady = r));
+    this.src = { text: (p) => this.overlays.get(p) ?? this.files.get(p)?.text };
+    const self = this;
+    this.state = {
+      get tree() {
+        return self.tree;
+      },
+      src: this.src,
+      get ctx() {
+        return self.ctx;
+      },
+      get config() {
+        return self.config;
+      },
+      get noEvents() {
+        return self.noEvents;
+      },
+      get stoppedAt() {
+        return self.stoppedAt;
+      },
+      get problems() {
+        return self.problems;
+      },
+      root: this.root,
+      judgement: (n) => self.js.get(n),
+      record: (n) => self.record(n),
+      includers: (p) => [...(self.includersIdx.get(p) ?? [])],
+      callers: (n) => self.sortedByLoad(self.chainers.get(n)),
+      judgements: () => self.ordered.map((n) => self.js.get(n)!).filter(Boolean),
+      findings: (f) => self.findingsOf(f),
+    };
+    this.applyOptions(opts);
+  }
+
+  private applyOptions(opts: ModelOptions) {
+    this.opts = opts;
+    this.config = opts.config;
+    this.severity = opts.severity;
+    const ctx = configContext(opts.config, opts.serverName ?? this.server ?? undefined, opts.hostName);
+    this.ctx = Object.assign(ctx, { lineCache: new Map() });
+  }
+
+  // ------------------------------------------------------------ paths
+
+  /** Archive path of a filesystem path inside this tree, else undefined. */
+  archiveOf(fsPath: string): string | undefined {
+    const p = path.resolve(fsPath);
+    for (const r of [this.root, this.realRoot]) {
+      if (p === r) return 'events';
+      if (p.startsWith(r + path.sep)) return 'events/' + p.slice(r.length + 1).split(path.sep).join('/');
+    }
+    return undefined;
+  }
+
+  fsPathOf(archive: string): string {
+    return archive === 'events' ? this.root : path.join(this.root, ...archive.slice('events/'.length).split('/'));
+  }
+
+  /** The regular file whose text a document at this archive path shows (symlinks followed like the OS does). */
+  contentKey(archive: string): string {
+    const m = this.members.length ? this.tree?.members.get(archive) : undefined;
+    if (!m || m.kind !== 'symlink') return archive;
+    const c = this.tree.contentPath(archive);
+    if (c) return c;
+    try {
+      const real = fs.realpathSync(this.fsPathOf(archive));
+      const a = this.archiveOf(real);
+      if (a) return a;
+    } catch {
+      /* dangling */
+    }
+    return archive;
+  }
+
+  /** Text shown for a file: its own, or a symlink's target's. */
+  textOf(archive: string): string | undefined {
+    return this.src.text(archive) ?? this.src.text(this.contentKey(archive));
+  }
+
+  // ---------------------------------------------------------- queries
+
+  record(name: string): StatusRecord | undefined {
+    const j = this.js.get(name);
+    if (!j) return undefined;
+    const idx = this.order.get(name) ?? 0;
+    const max = typeof this.config.max_events_per_user === 'number' ? this.config.max_events_per_user : 25;
+    return { name, type: j.type, reason: idx + 1 >= max ? 'maximum events reached' : j.reason, status: statusOf(j.type) };
+  }
+
+  judgement(name: string): Judgement | undefined {
+    return this.js.get(name);
+  }
+
+  eventNames(): string[] {
+    return this.ordered;
+  }
+
+  findingsOf(file: string): Finding[] {
+    const m = this.byFile.get(file);
+    if (!m) return [];
+    const out: Finding[] = [];
+    for (const fs of m.values()) out.push(...fs);
+    return out;
+  }
+
+  filesWithFindings(): string[] {
+    return [...this.byFile.keys()];
+  }
+
+  private sortedByLoad(s: Set<string> | undefined): string[] {
+    if (!s) return [];
+    return [...s].sort((a, b) => (this.order.get(a) ?? 0) - (this.order.get(b) ?? 0));
+  }
+
+  // ------------------------------------------------------------ loading
+
+  /** Scan from disk and judge everything, in slices so the server stays responsive. */
+  async load(): Promise<void> {
+    const gen = ++this.gen;
+    const t0 = performance.now();
+    const hadTree = this.loaded;
+    this.loaded = false;
+    const scan = scanEventsDir(this.root);
+    if (gen !== this.gen) return;
+    this.members = scan.members;
+    this.files = scan.files;
+    this.problems = scan.problems;
+    this.stoppedAt = scan.stoppedAt;
+    this.invalid.clear();
+    for (const [p, f] of this.files) if (f.invalidUtf8 !== undefined) this.invalid.add(p);
+    this.buildTree();
+    const oldFiles = new Set(this.byFile.keys());
+    this.js.clear();
+    this.deps.clear();
+    this.includeKeys.clear();
+    this.includersIdx.clear();
+    this.chainers.clear();
+    this.indexed.clear();
+    this.eventFindings.clear();
+    this.byFile.clear();
+    this.pendingContent.clear();
+
+    const n = this.tree.events.length;
+    const progress = n >= (this.opts.progressThreshold ?? 2000) && this.host.beginProgress ? await this.host.beginProgress(`hcron: loading ${this.server ?? this.root}`) : undefined;
+    try {
+      let slice = performance.now();
+      for (let i = 0; i < n; i++) {
+        this.judgeRef(this.tree.events[i]);
+        if (performance.now() - slice > 30) {
+          progress?.report(Math.floor((i / n) * 60), `judged ${i}/${n} events`);
+          await yieldNow();
+          if (gen !== this.gen) return;
+          slice = performance.now();
+        }
+      }
+      for (let i = 0; i < n; i++) {
+        this.lintOne(this.tree.events[i].name, undefined);
+        if (performance.now() - slice > 30) {
+          progress?.report(60 + Math.floor((i / n) * 40), `checked ${i}/${n} events`);
+          await yieldNow();
+          if (gen !== this.gen) return;
+          slice = performance.now();
+        }
+      }
+      this.relintTree(undefined);
+    } finally {
+      progress?.done();
+    }
+    this.loaded = true;
+    this.loadMs = performance.now() - t0;
+    this.host.log(`${this.root}: ${n} events, ${this.tree.dropped.length} dropped, ${this.tree.ignored.length} ignored, loaded in ${Math.round(this.loadMs)} ms`);
+    this.resolveReady();
+    const changed = new Set([...oldFiles, ...this.byFile.keys()]);
+    this.host.publish(this, changed, new Set());
+    this.host.statusesChanged(this);
+    // Work that arrived while loading.
+    const disk = this.pendingDisk.splice(0);
+    const content = [...this.pendingContent];
+    this.pendingContent.clear();
+    if (content.length) this.contentChanged(content, new Set());
+    if (disk.length) await this.diskChanged(disk);
+    void hadTree;
+  }
+
+  /** New settings: judge everything again (the scan is kept unless the config changes what is ignored). */
+  async reconfigure(opts: ModelOptions): Promise<void> {
+    const relintOnly = opts.config === this.opts.config && opts.serverName === this.opts.serverName && opts.hostName === this.opts.hostName;
+    this.applyOptions(opts);
+    if (!this.loaded) return;
+    if (relintOnly) {
+      const dirty = new Set<string>();
+      for (const n of this.ordered) this.lintOne(n, dirty);
+      this.relintTree(dirty);
+      this.host.publish(this, dirty, new Set());
+      return;
+    }
+    await this.load();
+  }
+
+  private buildTree() {
+    this.tree = new EventTree({ members: this.members, stoppedAt: this.stoppedAt }, this.config);
+    this.ordered = this.tree.events.map((e) => e.name);
+    this.order = new Map(this.ordered.map((n, i) => [n, i]));
+    this.noEvents = this.tree.rootIsLink || this.invalid.size ? treeFatal(this.tree, (p) => (this.overlays.has(p) ? undefined : this.files.get(p)?.invalidUtf8)) : undefined;
+  }
+
+  // ------------------------------------------------------ judge and lint
+
+  private judgeRef(ref: EventRef): Judgement {
+    const old = this.js.get(ref.name);
+    if (old) this.unindex(ref.name);
+    const j = judgeEvent(this.tree, ref, this.src, this.ctx);
+    this.js.set(ref.name, j);
+    this.index(j);
+    return j;
+  }
+
+  private dropEvent(name: string, dirty: Set<string>) {
+    if (!this.js.has(name)) return;
+    this.unindex(name);
+    this.js.delete(name);
+    this.setFindings(name, [], dirty);
+  }
+
+  private index(j: Judgement) {
+    const name = j.ref.name;
+    const add = (m: Map<string, Set<string>>, k: string) => {
+      let s = m.get(k);
+      if (!s) m.set(k, (s = new Set()));
+      s.add(name);
+    };
+    const rec = { deps: [...j.deps], keys: [] as string[], targets: [] as string[], chains: [] as string[] };
+    for (const d of rec.deps) add(this.deps, d);
+    for (const u of j.includes) {
+      rec.keys.push(u.key);
+      add(this.includeKeys, u.key);
+      if (u.target) {
+        rec.targets.push(u.target);
+        add(this.includersIdx, u.target);
+      }
+    }
+    for (const p of chainPieces(j)) {
+      rec.chains.push(p.name);
+      add(this.chainers, p.name);
+    }
+    this.indexed.set(name, rec);
+  }
+
+  private unindex(name: string) {
+    const rec = this.indexed.get(name);
+    if (!rec) return;
+    const del = (m: Map<string, Set<string>>, k: string) => {
+      const s = m.get(k);
+      if (!s) return;
+      s.delete(name);
+      if (!s.size) m.delete(k);
+    };
+    for (const d of rec.deps) del(this.deps, d);
+    for (const k of rec.keys) del(this.includeKeys, k);
+    for (const t of rec.targets) del(this.includersIdx, t);
+    for (const c of rec.chains) del(this.chainers, c);
+    this.indexed.delete(name);
+  }
+
+  /** What other events' findings depend on: status, runnability, schedule. */
+  private signature(name: string): string {
+    const j = this.js.get(name);
+    if (!j) return '';
+    const r = this.record(name);
+    return `${j.type}|${r?.reason}|${j.runnable}|${j.type === 'normal' ? whenDescription(j) ?? '' : ''}`;
+  }
+
+  private lintOne(name: string, dirty: Set<string> | undefined) {
+    const j = this.js.get(name);
+    const f = j ? lintEvent(this.state, j, { severity: this.severity }) : [];
+    this.setFindings(name, f, dirty);
+  }
+
+  private setFindings(key: string, f: Finding[], dirty: Set<string> | undefined) {
+    const old = this.eventFindings.get(key) ?? [];
+    const oldBy = groupByFile(old);
+    const newBy = groupByFile(f);
+    if (f.length) this.eventFindings.set(key, f);
+    else this.eventFindings.delete(key);
+    for (const file of new Set([...oldBy.keys(), ...newBy.keys()])) {
+      const a = oldBy.get(file);
+      const b = newBy.get(file);
+      let m = this.byFile.get(file);
+      if (b?.length) {
+        if (!m) this.byFile.set(file, (m = new Map()));
+        m.set(key, b);
+      } else if (m) {
+        m.delete(key);
+        if (!m.size) this.byFile.delete(file);
+      }
+      if (dirty && !sameFindings(a, b)) dirty.add(file);
+    }
+  }
+
+  private relintTree(dirty: Set<string> | undefined) {
+    this.setFindings(TREE_KEY, lintTreeLevel(this.state, { severity: this.severity }), dirty);
+  }
+
+  // ------------------------------------------------------------ edits
+
+  /** Open documents: text that overrides the disk for archive path `key`. */
+  setOverlay(key: string, text: string | undefined): void {
+    const before = this.src.text(key);
+    if (text === undefined) this.overlays.delete(key);
+    else this.overlays.set(key, text);
+    if (this.src.text(key) === before) return;
+    if (!this.loaded) {
+      this.pendingContent.add(key);
+      return;
+    }
+    this.contentChanged([key], new Set());
+  }
+
+  /** Read a regular file's text from disk again (without judging). */
+  refreshDisk(key: string): void {
+    if (!this.loaded || this.tree.members.get(key)?.kind !== 'file') return;
+    const f = this.readFile(key);
+    if (!f) return;
+    this.files.set(key, f);
+    if (f.invalidUtf8 !== undefined) this.invalid.add(key);
+    else this.invalid.delete(key);
+  }
+
+  /** Re-judge what read these files; re-lint them and what chains to an event whose verdict changed. */
+  contentChanged(paths: string[], force: Set<string>, extraJudge: Iterable<string> = [], extraLint: Iterable<string> = [], dirty = new Set<string>()): { judged: number; linted: number } {
+    const toJudge = new Set<string>(extraJudge);
+    for (const p of paths) for (const n of this.deps.get(p) ?? []) toJudge.add(n);
+    const before = new Map<string, string>();
+    const includeTargetsBefore = new Map<string, string[]>();
+    for (const n of toJudge) {
+      before.set(n, this.signature(n));
+      includeTargetsBefore.set(n, this.indexed.get(n)?.targets ?? []);
+    }
+    const toLint = new Set<string>([...toJudge, ...extraLint]);
+    for (const n of toJudge) {
+      const ref = this.tree.eventsByName.get(n);
+      if (!ref) continue;
+      this.judgeRef(ref);
+    }
+    let statusChanged = false;
+    for (const n of toJudge) {
+      if (this.signature(n) !== before.get(n)) {
+        statusChanged = true;
+        for (const c of this.chainers.get(n) ?? []) toLint.add(c);
+        // a symlinked event's verdict shows on its template's template_name line
+        const ref = this.tree.eventsByName.get(n);
+        if (ref?.links) {
+          const owner = this.tree.eventsByName.get(nameOf(ref.content));
+          if (owner) toLint.add(owner.name);
+        }
+      }
+      // include fragments: whether something includes them shows on them
+      const a = includeTargetsBefore.get(n) ?? [];
+      const b = this.indexed.get(n)?.targets ?? [];
+      if (a.join('\n') !== b.join('\n'))
+        for (const t of new Set([...a, ...b])) {
+          const e = this.tree.eventsByName.get(nameOf(t));
+          if (e) toLint.add(e.name);
+        }
+    }
+    const fatal = this.noEvents;
+    if (this.invalid.size && paths.some((p) => this.invalid.has(p))) {
+      this.noEvents = treeFatal(this.tree, (p) => (this.overlays.has(p) ? undefined : this.files.get(p)?.invalidUtf8));
+      if (fatal?.path !== this.noEvents?.path) this.relintTree(dirty);
+    }
+    for (const n of toLint) this.lintOne(n, dirty);
+    for (const p of paths) {
+      const owner = this.tree.eventsByName.get(nameOf(p));
+      if (owner) force.add(owner.path);
+      for (const l of this.tree.linksTo.get(p) ?? []) force.add(l);
+    }
+    this.host.publish(this, dirty, force);
+    if (statusChanged) this.host.statusesChanged(this);
+    return { judged: toJudge.size, linted: toLint.size };
+  }
+
+  // ------------------------------------------------------ disk changes
+
+  /** Files created, changed or deleted on disk (filesystem paths inside this tree). */
+  diskChanged(fsPaths: string[]): Promise<void> {
+    const run = this.busy.then(() => this.applyDisk(fsPaths));
+    this.busy = run.catch(() => undefined);
+    return run;
+  }
+
+  private async applyDisk(fsPaths: string[]): Promise<void> {
+    if (!this.loaded) {
+      this.pendingDisk.push(...fsPaths);
+      return;
+    }
+    const archives = [...new Set(fsPaths.map((p) => this.archiveOf(p)).filter((a): a is string => !!a))];
+    if (!archives.length) return;
+    if (archives.includes('events')) return this.load();
+    // Drop paths below another changed path: the subtree is read again anyway.
+    archives.sort(walkCompare);
+    const tops: string[] = [];
+    for (let a of archives) {
+      // a path whose folder is not known yet: read from the highest unknown folder
+      while (a.lastIndexOf('/') > 'events'.length && !this.tree.members.has(a.slice(0, a.lastIndexOf('/')))) a = a.slice(0, a.lastIndexOf('/'));
+      if (!tops.some((t) => a === t || a.startsWith(t + '/'))) tops.push(a);
+    }
+
+    const contentOnly: string[] = [];
+    const structural: string[] = [];
+    for (const a of tops) {
+      const m = this.tree.members.get(a);
+      let st: fs.Stats | undefined;
+      try {
+        st = fs.lstatSync(this.fsPathOf(a));
+      } catch {
+        st = undefined;
+      }
+      if (m && m.kind === 'file' && st?.isFile() && st.nlink <= 1) contentOnly.push(a);
+      else if (!m && !st) continue;
+      else structural.push(a);
+      if (st?.isFile() && st.nlink > 1 && !(m && m.kind === 'file')) return this.load(); // hard links: the tar walk decides which name survives
+    }
+    const changedText: string[] = [];
+    for (const a of contentOnly) {
+      const f = this.readFile(a);
+      if (!f) {
+        structural.push(a);
+        continue;
+      }
+      const old = this.files.get(a);
+      this.files.set(a, f);
+      if (f.invalidUtf8 !== undefined) this.invalid.add(a);
+      else this.invalid.delete(a);
+      if (old?.text !== f.text && !this.overlays.has(a)) changedText.push(a);
+    }
+    if (!structural.length) {
+      if (changedText.length) this.contentChanged(changedText, new Set());
+      return;
+    }
+    this.structural(structural, changedText);
+  }
+
+  private readFile(a: string): ScannedFile | undefined {
+    const r = scanEventsDir(this.fsPathOf(a));
+    const m = r.members[0];
+    if (!m || m.kind !== 'file' || r.stoppedAt) return undefined;
+    return r.files.get('events');
+  }
+
+  /** Members appeared, vanished or changed kind: rebuild the EventTree, re-judge what it changes. */
+  private structural(tops: string[], changedText: string[]) {
+    const oldTree = this.tree;
+    const oldRecords = new Map<string, string>();
+    for (const n of this.ordered) oldRecords.set(n, this.record(n)?.reason ?? '');
+    const textChanged = new Set(changedText);
+    for (const a of tops) {
+      // remove a and its subtree
+      let i = lowerBound(this.members, a);
+      let k = i;
+      while (k < this.members.length && (this.members[k].path === a || this.members[k].path.startsWith(a + '/'))) {
+        const m = this.members[k];
+        if (m.kind === 'file') {
+          this.files.delete(m.path);
+          this.invalid.delete(m.path);
+          textChanged.add(m.path);
+        }
+        k++;
+      }
+      const removed = this.members.splice(i, k - i);
+      this.problems = this.problems.filter((p) => p.path !== a && !p.path.startsWith(a + '/'));
+      // read it again
+      const r = scanEventsDir(this.fsPathOf(a));
+      if (r.stoppedAt) {
+        this.host.log(`${a}: ${r.stoppedAt.message}; reading the whole tree again`);
+        void this.load();
+        return;
+      }
+      const remap = (p: string) => a + p.slice('events'.length);
+      const fresh = r.members.map((m) => ({ ...m, path: remap(m.path) }));
+      if (fresh.length === 0 && removed.length === 0) continue;
+      i = lowerBound(this.members, a);
+      this.members.splice(i, 0, ...fresh);
+      for (const [p, f] of r.files) {
+        const ap = remap(p);
+        this.files.set(ap, f);
+        if (f.invalidUtf8 !== undefined) this.invalid.add(ap);
+        textChanged.add(ap);
+      }
+      for (const p of r.problems) if (!/vanished/.test(p.message)) this.problems.push({ path: remap(p.path), message: p.message });
+    }
+    this.buildTree();
+    const tree = this.tree;
+    const dirty = new Set<string>();
+    const toJudge = new Set<string>();
+    const toLint = new Set<string>();
+    const touchedNames = new Set<string>();
+    // events that vanished
+    for (const e of oldTree.events)
+      if (tree.eventsByName.get(e.name)?.content !== e.content) {
+        touchedNames.add(e.name);
+        if (!tree.eventsByName.has(e.name)) {
+          for (const c of this.chainers.get(e.name) ?? []) toLint.add(c);
+          this.dropEvent(e.name, dirty);
+        }
+      }
+    // events that are new or read another file
+    for (const e of tree.events) {
+      const old = oldTree.eventsByName.get(e.name);
+      if (!old || old.content !== e.content || (old.links ?? []).join() !== (e.links ?? []).join() || textChanged.has(e.content)) {
+        toJudge.add(e.name);
+        touchedNames.add(e.name);
+      }
+    }
+    // includes whose lookup answers differently now
+    for (const [key, names] of this.includeKeys) {
+      if (oldTree.contentPath(key) !== tree.contentPath(key) || oldTree.visible.get(key)?.kind !== tree.visible.get(key)?.kind || oldTree.ignoredPaths.has(key) !== tree.ignoredPaths.has(key) || textChanged.has(tree.contentPath(key) ?? ''))
+        for (const n of names) toJudge.add(n);
+    }
+    for (const p of textChanged) for (const n of this.deps.get(p) ?? []) toJudge.add(n);
+    // dropped/ignored changes affect chain targets
+    for (const d of oldTree.dropped) if (!tree.droppedByPath.has(d.path)) touchedNames.add(d.name);
+    for (const d of tree.dropped) if (oldTree.droppedByPath.get(d.path)?.reason !== d.reason) touchedNames.add(d.name);
+    for (const n of touchedNames) for (const c of this.chainers.get(n) ?? []) toLint.add(c);
+    // symlinks to a content file changed: its template lint changes
+    for (const c of new Set([...oldTree.linksTo.keys(), ...tree.linksTo.keys()]))
+      if ((oldTree.linksTo.get(c) ?? []).join() !== (tree.linksTo.get(c) ?? []).join()) {
+        const owner = tree.eventsByName.get(nameOf(c));
+        if (owner) toLint.add(owner.name);
+      }
+    // load order moved max_events_per_user's cut
+    for (const n of this.ordered) {
+      if (!this.js.has(n)) continue;
+      if (oldRecords.get(n) !== this.record(n)?.reason) {
+        toLint.add(n);
+        for (const c of this.chainers.get(n) ?? []) toLint.add(c);
+      }
+    }
+    this.relintTree(dirty);
+    this.contentChanged([], new Set(), toJudge, toLint, dirty);
+    this.host.statusesChanged(this);
+  }
+}
+
+function groupByFile(f: Finding[]): Map<string, Finding[]> {
+  const m = new Map<string, Finding[]>();
+  for (const x of f) {
+    let l = m.get(x.file);
+    if (!l) m.set(x.file, (l = []));
+    l.push(x);
+  }
+  return m;
+}
+
+/** First index whose member is at or after `a` in walk order. */
+function lowerBound(members: Member[], a: string): number {
+  let lo = 0;
+  let hi = members.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (walkCompare(members[mid].path, a) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+// ----------------------------------------------------------- workspace
+
+export interface WorkspaceHost extends ModelHost {
+  /** A tree was added (watch it). */
+  treeAdded(model: TreeModel): void;
+}
+
+interface DocEntry {
+  fsPath: string;
+  model?: TreeModel;
+  /** Archive path of the document. */
+  archive?: string;
+  /** Archive path whose text it overrides (a symlink's real file). */
+  key?: string;
+  text: string;
+  /** When it last changed (0: opened, never edited): the newest edit wins among views of one file. */
+  stamp: number;
+}
+
+/** All trees of the session and the open documents that override their files. */
+export class Workspace {
+  readonly trees = new Map<string, TreeModel>();
+  private readonly docs = new Map<string, DocEntry>();
+  private opts!: ModelOptions;
+  private clock = 0;
+
+  constructor(private readonly host: WorkspaceHost, opts: ModelOptions) {
+    this.opts = opts;
+  }
+
+  get options(): ModelOptions {
+    return this.opts;
+  }
+
+  /** Add (and start loading) a tree; an already known root is returned as is. */
+  addTree(root: string, server: string | null): TreeModel {
+    const r = path.resolve(root);
+    const known = this.trees.get(r) ?? [...this.trees.values()].find((m) => m.realRoot === safeRealpath(r));
+    if (known) return known;
+    const model = new TreeModel(r, server, this.host, this.opts);
+    this.trees.set(r, model);
+    this.host.treeAdded(model);
+    // documents opened before the tree was known
+    for (const [uri, d] of this.docs) if (!d.model && model.archiveOf(d.fsPath)) this.attach(uri, d);
+    model.load().catch((e) => this.host.log(`loading ${r} failed: ${(e as Error)?.stack ?? e}`));
+    return model;
+  }
+
+  /** The tree holding a filesystem path (the deepest root wins). */
+  treeOf(fsPath: string): { model: TreeModel; archive: string } | undefined {
+    let best: { model: TreeModel; archive: string } | undefined;
+    for (const m of this.trees.values()) {
+      const a = m.archiveOf(fsPath);
+      if (a && (!best || m.root.length > best.model.root.length)) best = { model: m, archive: a };
+    }
+    return best;
+  }
+
+  docModel(uri: string): { model: TreeModel; archive: string; text: string } | undefined {
+    const d = this.docs.get(uri);
+    if (!d?.model || !d.archive) return undefined;
+    return { model: d.model, archive: d.archive, text: d.text };
+  }
+
+  openDoc(uri: string, fsPath: string | undefined, text: string, addTree: (fsPath: string) => void): void {
+    if (!fsPath) return;
+    const d: DocEntry = { fsPath, text, stamp: 0 };
+    this.docs.set(uri, d);
+    if (!this.treeOf(fsPath)) addTree(fsPath);
+    this.attach(uri, d);
+  }
+
+  private attach(uri: string, d: DocEntry) {
+    const t = this.treeOf(d.fsPath);
+    if (!t) return;
+    d.model = t.model;
+    d.archive = t.archive;
+    // the OS's view: a symlink's unsaved text is its real file's
+    const real = safeRealpath(d.fsPath);
+    d.key = (real && t.model.archiveOf(real)) || t.archive;
+    const apply = () => {
+      // a document of a file the tree does not have yet: read it from disk
+      if (t.model.loaded && !t.model.tree.members.has(t.archive) && fs.existsSync(d.fsPath)) void t.model.diskChanged([d.fsPath]).then(() => t.model.setOverlay(d.key!, this.overlayText(t.model, d.key!)));
+      else t.model.setOverlay(d.key!, this.overlayText(t.model, d.key!));
+    };
+    apply();
+  }
+
+  /** The open text for an overlay key: of the most recently edited document showing that file. */
+  private overlayText(model: TreeModel, key: string): string | undefined {
+    let best: DocEntry | undefined;
+    for (const d of this.docs.values()) if (d.model === model && d.key === key && (!best || d.stamp >= best.stamp)) best = d;
+    return best?.text;
+  }
+
+  changeDoc(uri: string, text: string): void {
+    const d = this.docs.get(uri);
+    if (!d) return;
+    d.text = text;
+    d.stamp = ++this.clock;
+    if (d.model && d.key) d.model.setOverlay(d.key, this.overlayText(d.model, d.key));
+  }
+
+  closeDoc(uri: string): void {
+    const d = this.docs.get(uri);
+    if (!d) return;
+    this.docs.delete(uri);
+    if (d.model && d.key) {
+      const other = this.overlayText(d.model, d.key);
+      if (other === undefined) {
+        // back to the disk's text (re-read: it may have been saved meanwhile)
+        d.model.refreshDisk(d.key);
+      }
+      d.model.setOverlay(d.key, other);
+    }
+  }
+
+  isOpen(uri: string): boolean {
+    return this.docs.has(uri);
+  }
+
+  openUris(): string[] {
+    return [...this.docs.keys()];
+  }
+
+  async reconfigure(opts: ModelOptions): Promise<void> {
+    this.opts = opts;
+    await Promise.all([...this.trees.values()].map((m) => m.reconfigure(opts)));
+  }
+
+  /** Disk changes, routed to the trees they belong to. */
+  async diskChanged(fsPaths: string[]): Promise<void> {
+    const by = new Map<TreeModel, string[]>();
+    for (const p of fsPaths) {
+      const t = this.treeOf(p);
+      if (!t) continue;
+      by.set(t.model, [...(by.get(t.model) ?? []), p]);
+    }
+    await Promise.all([...by].map(([m, ps]) => m.diskChanged(ps)));
+  }
+}
+
+export function safeRealpath(p: string): string | undefined {
+  try {
+    return fs.realpathSync(p);
+  } catch {
+    return undefined;
+  }
+}
