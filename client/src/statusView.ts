@@ -172,7 +172,7 @@ export function countsLine(t: TreeInfo): string {
 
 function describe(e: TreeEvent): string {
   if (e.status === 'accepted') return e.reason && e.reason !== 'passed' ? e.reason : '';
-  if (isTemplate(e)) return 'template';
+  if (isTemplate(e)) return '';
   if (e.status === 'rejected') return e.type && e.type !== 'unknown' ? e.type : '';
   return '';
 }
