@@ -42,6 +42,8 @@ export interface ModelHost {
   publish(model: TreeModel, files: Set<string>, force: Set<string>): void;
   /** Some event's status (or the set of events) changed. */
   statusesChanged(model: TreeModel): void;
+  /** Is this file open in the client (its findings are brought up to date first)? */
+  isOpen?(model: TreeModel, archive: string): boolean;
   /** Report loading progress; returns a reporter or undefined. */
   beginProgress?(title: string): Promise<ProgressReporter | undefined>;
 }
@@ -73,11 +75,28 @@ export function walkCompare(a: string, b: string): number {
 }
 
 const TREE_KEY = '\u0000tree';
+/** Above this many events to re-lint after one change, those not judged again are linted in the background. */
+const INLINE_LINT = 200;
+
+function sameFinding(a: Finding, b: Finding): boolean {
+  if (a.file !== b.file || a.start !== b.start || a.end !== b.end || a.severity !== b.severity || a.code !== b.code || a.message !== b.message || a.event !== b.event) return false;
+  const ra = a.related ?? [];
+  const rb = b.related ?? [];
+  if (ra.length !== rb.length) return false;
+  for (let i = 0; i < ra.length; i++) {
+    const x = ra[i];
+    const y = rb[i];
+    if (x.file !== y.file || x.start !== y.start || x.end !== y.end || x.message !== y.message) return false;
+  }
+  if (!a.data !== !b.data) return false;
+  return !a.data || JSON.stringify(a.data) === JSON.stringify(b.data);
+}
 
 function sameFindings(a: Finding[] | undefined, b: Finding[] | undefined): boolean {
   if (!a?.length) return !b?.length;
   if (!b || a.length !== b.length) return false;
-  return JSON.stringify(a) === JSON.stringify(b);
+  for (let i = 0; i < a.length; i++) if (!sameFinding(a[i], b[i])) return false;
+  return true;
 }
 
 const yieldNow = () => new Promise<void>((r) => setImmediate(r));
@@ -112,6 +131,8 @@ export class TreeModel {
   private readonly eventFindings = new Map<string, Finding[]>();
   private readonly byFile = new Map<string, Map<string, Finding[]>>();
   private readonly invalid = new Set<string>();
+  private readonly deferred = new Set<string>();
+  private draining = false;
 
   readonly src: TextSource;
   readonly state: WorkspaceState;
@@ -275,6 +296,8 @@ export class TreeModel {
     this.eventFindings.clear();
     this.byFile.clear();
     this.pendingContent.clear();
+    this.deferred.clear();
+    this.draining = false;
 
     const n = this.tree.events.length;
     const progress = n >= (this.opts.progressThreshold ?? 2000) && this.host.beginProgress ? await this.host.beginProgress(`hcron: loading ${this.server ?? this.root}`) : undefined;
@@ -504,7 +527,18 @@ export class TreeModel {
       this.noEvents = treeFatal(this.tree, (p) => (this.overlays.has(p) ? undefined : this.files.get(p)?.invalidUtf8));
       if (fatal?.path !== this.noEvents?.path) this.relintTree(dirty);
     }
-    for (const n of toLint) this.lintOne(n, dirty);
+    // What was judged (the edited file's events, links, includers) is linted
+    // now; a long tail (the callers of a template whose links flipped) is
+    // linted in the background, open documents first, so the edited
+    // document's diagnostics are not held back.
+    const later: string[] = [];
+    for (const n of toLint) {
+      if (toJudge.has(n) || toLint.size <= INLINE_LINT || this.host.isOpen?.(this, this.tree.eventsByName.get(n)?.path ?? '')) {
+        this.deferred.delete(n);
+        this.lintOne(n, dirty);
+      } else later.push(n);
+    }
+    if (later.length) this.defer(later);
     for (const p of paths) {
       const owner = this.tree.eventsByName.get(nameOf(p));
       if (owner) force.add(owner.path);
@@ -513,6 +547,32 @@ export class TreeModel {
     this.host.publish(this, dirty, force);
     if (statusChanged) this.host.statusesChanged(this);
     return { judged: toJudge.size, linted: toLint.size };
+  }
+
+  private defer(names: string[]) {
+    for (const n of names) this.deferred.add(n);
+    if (this.draining) return;
+    this.draining = true;
+    const gen = this.gen;
+    const drain = () => {
+      if (gen !== this.gen) return;
+      const dirty = new Set<string>();
+      const t = performance.now();
+      for (const n of this.deferred) {
+        this.deferred.delete(n);
+        this.lintOne(n, dirty);
+        if (performance.now() - t > 15) break;
+      }
+      if (dirty.size) this.host.publish(this, dirty, new Set());
+      if (this.deferred.size) setImmediate(drain);
+      else this.draining = false;
+    };
+    setImmediate(drain);
+  }
+
+  /** Findings still being brought up to date in the background. */
+  get lintPending(): number {
+    return this.deferred.size;
   }
 
   // ------------------------------------------------------ disk changes

@@ -90,7 +90,7 @@ export class Positions {
     let d = this.cache.get(uri);
     if (!d || d.getText() !== text) {
       d = TextDocument.create(uri, 'hcron', 0, text);
-      if (this.cache.size > 2000) this.cache.clear();
+      if (this.cache.size > 6000) this.cache.clear();
       this.cache.set(uri, d);
     }
     return d;
