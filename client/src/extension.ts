@@ -69,7 +69,6 @@ export async function activate(context: vscode.ExtensionContext): Promise<HcronA
     synchronize: { configurationSection: 'hcron', fileEvents: watchers },
     outputChannel: log,
     revealOutputChannelOn: RevealOutputChannelOn.Never,
-    initializationOptions: { client: 'vscode', settings: vscode.workspace.getConfiguration('hcron') },
   };
 
   const start = async (): Promise<void> => {

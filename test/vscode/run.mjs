@@ -6,8 +6,12 @@
 //   3. otherwise                                      -> @vscode/test-electron downloading VS Code
 // When the chosen runner cannot run, the next one is tried; when none can, the run FAILS.
 // Always closes with a plain "N passed, N failed" line.
+//
+// --vsix: run the suite against the packaged extension instead of the repository: `npm run
+// package`, unzip the .vsix, and load its extension/ folder (minified bundles, .vscodeignore).
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { CHROMIUM, ensureCodeServer, REPO } from '../../scripts/lib/code-server.mjs';
 import { buildSuite } from './build.mjs';
@@ -26,6 +30,18 @@ const fail = (why) => {
 const b = spawnSync(process.execPath, ['esbuild.mjs'], { cwd: REPO, stdio: 'inherit' });
 if (b.status !== 0) fail('the build failed');
 for (const f of ['dist/client.js', 'dist/server.js']) if (!fs.existsSync(path.join(REPO, f))) fail(`${f} is missing after the build`);
+
+let extDev = REPO;
+if (process.argv.includes('--vsix')) {
+  const p = spawnSync('npm', ['run', '-s', 'package'], { cwd: REPO, stdio: ['ignore', 'ignore', 'inherit'] });
+  const vsix = path.join(REPO, 'hcron-language-tools.vsix');
+  if (p.status !== 0 || !fs.existsSync(vsix)) fail('npm run package failed');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hcron-vsix-'));
+  const u = spawnSync('python3', ['-m', 'zipfile', '-e', vsix, dir], { stdio: 'inherit' });
+  if (u.status !== 0) fail('cannot unzip the .vsix (python3 -m zipfile)');
+  extDev = path.join(dir, 'extension');
+  console.log(`packaged extension (${(fs.statSync(vsix).size / 1024).toFixed(0)} KB) unpacked in ${extDev}`);
+}
 
 // 2. the suite and the workspace
 const extTests = await buildSuite();
@@ -59,10 +75,10 @@ for (const runner of order) {
       console.error(`code-server runner: ${e.message}`);
       continue;
     }
-    code = await runWithCodeServer({ workspace, extDev: REPO, extTests, timeoutMs: Number(process.env.TEST_TIMEOUT_MS || 240000) });
+    code = await runWithCodeServer({ workspace, extDev, extTests, timeoutMs: Number(process.env.TEST_TIMEOUT_MS || 240000) });
   } else if (runner === 'electron') {
     try {
-      code = await runWithElectron({ workspace, extDev: REPO, extTests });
+      code = await runWithElectron({ workspace, extDev, extTests });
     } catch (e) {
       console.error(`@vscode/test-electron runner could not run: ${e?.message ?? e}`);
       continue;
