@@ -1,6 +1,7 @@
 // Commands: hcron.newEvent, hcron.showStatusText, hcron.showExpandedEvent (+ the hcron-expanded
 // virtual documents), hcron.refreshStatus.
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
@@ -66,6 +67,7 @@ export class Commands implements vscode.Disposable {
     const active = this.store.treeFor(vscode.window.activeTextEditor?.document.uri);
     if (active) return active;
     if (trees.length === 0) {
+      if (purpose.startsWith('New')) return this.pickNewTree();
       void vscode.window.showErrorMessage('No hcron event tree found: open a folder with .hcron/<server>/events, or list trees in the hcron.eventTrees setting.');
       return undefined;
     }
@@ -75,6 +77,22 @@ export class Commands implements vscode.Disposable {
       { title: purpose, placeHolder: 'Event tree' },
     );
     return pick?.tree;
+  }
+
+  /** No tree yet: offer ~/.hcron/<server>/events and <folder>/.hcron/<server>/events. */
+  private async pickNewTree(): Promise<TreeInfo | undefined> {
+    const server = vscode.workspace.getConfiguration('hcron').get<string>('serverName') || os.hostname();
+    const roots = [
+      path.join(os.homedir(), '.hcron', server, 'events'),
+      ...(vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => path.join(f.uri.fsPath, '.hcron', server, 'events')),
+    ];
+    const pick = await ui.showQuickPick(
+      roots.map((root) => ({ label: root.startsWith(os.homedir() + path.sep) ? '~' + root.slice(os.homedir().length) : root, description: 'new event tree', root })),
+      { title: 'No hcron event tree yet: create one', placeHolder: `hcron reads ~/.hcron/<server>/events (server: ${server}; see hcron.serverName)` },
+    );
+    if (!pick) return undefined;
+    fs.mkdirSync(pick.root, { recursive: true });
+    return { root: pick.root, server, counts: { accepted: 0, rejected: 0, templates: 0, dropped: 0, ignored: 0 }, events: [] };
   }
 
   async newEvent(arg?: Arg, nameArg?: string): Promise<vscode.Uri | undefined> {
