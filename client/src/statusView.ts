@@ -22,10 +22,28 @@ export function isTemplate(e: TreeEvent): boolean {
   return e.status === 'rejected' && (e.type === 'template' || e.reason === 'template');
 }
 
-function byReason(tree: TreeInfo, prefix: string, events: TreeEvent[], icon: string): StatusNode[] {
+/** The cause of a dropped member, without its details ("dangling symlink: /x is not in the tree" -> "dangling symlink"). */
+export function dropCause(reason: string): string {
+  const known: [RegExp, string][] = [
+    [/^absolute symlink/, 'absolute symlink'],
+    [/^dangling symlink/, 'dangling symlink'],
+    [/^symlink leaves/, 'symlink leaves the events/ tree'],
+    [/^symlink to an ignored name/, 'symlink to an ignored name'],
+    [/^symlink loop/, 'symlink loop'],
+    [/^symlink chain longer/, 'symlink chain longer than max_symlinks'],
+    [/^symlink to a folder/, 'symlink to a folder'],
+    [/^symlink to something that is not a regular file/, 'symlink to a non-file'],
+    [/^hard link/, 'hard link'],
+    [/not a regular file$/, 'not a regular file'],
+  ];
+  for (const [re, cause] of known) if (re.test(reason)) return cause;
+  return reason.replace(/\s*[:(].*$/, '') || 'unknown';
+}
+
+function byReason(tree: TreeInfo, prefix: string, events: TreeEvent[], icon: string, key: (r: string) => string = (r) => r): StatusNode[] {
   const m = new Map<string, TreeEvent[]>();
   for (const e of events) {
-    const r = e.reason || 'unknown';
+    const r = key(e.reason || 'unknown');
     m.set(r, [...(m.get(r) ?? []), e]);
   }
   return [...m.entries()]
@@ -48,7 +66,7 @@ export function groupsOf(tree: TreeInfo): StatusNode[] {
   g('accepted', 'Accepted', 'pass', accepted);
   g('templates', 'Templates', 'files', templates);
   g('rejected', 'Rejected', 'error', rejected, byReason(tree, 'rejected', rejected, 'error'));
-  g('dropped', 'Dropped', 'circle-slash', dropped, byReason(tree, 'dropped', dropped, 'circle-slash'));
+  g('dropped', 'Dropped', 'circle-slash', dropped, byReason(tree, 'dropped', dropped, 'circle-slash', dropCause));
   g('ignored', 'Ignored', 'eye-closed', ignored);
   return out;
 }
@@ -174,7 +192,7 @@ function describe(e: TreeEvent): string {
   if (e.status === 'accepted') return e.reason && e.reason !== 'passed' ? e.reason : '';
   if (isTemplate(e)) return '';
   if (e.status === 'rejected') return e.type && e.type !== 'unknown' ? e.type : '';
-  return '';
+  return e.reason;
 }
 
 function safeUri(s: string): vscode.Uri | undefined {
