@@ -75,7 +75,7 @@ let treesChangedTimer: NodeJS.Timeout | undefined;
 const host: WorkspaceHost = {
   log,
   publish: (model, files, force) => publisher.publish(model, files, force),
-  isOpen: (model, archive) => positions.isOpen(model, archive),
+  openPaths: (model) => positions.openArchives(model),
   statusesChanged: () => {
     if (treesChangedTimer) return;
     treesChangedTimer = setTimeout(() => {

@@ -42,8 +42,8 @@ export interface ModelHost {
   publish(model: TreeModel, files: Set<string>, force: Set<string>): void;
   /** Some event's status (or the set of events) changed. */
   statusesChanged(model: TreeModel): void;
-  /** Is this file open in the client (its findings are brought up to date first)? */
-  isOpen?(model: TreeModel, archive: string): boolean;
+  /** Archive paths of this tree open in the client (their findings are brought up to date first). */
+  openPaths?(model: TreeModel): Set<string>;
   /** Report loading progress; returns a reporter or undefined. */
   beginProgress?(title: string): Promise<ProgressReporter | undefined>;
 }
@@ -532,8 +532,9 @@ export class TreeModel {
     // linted in the background, open documents first, so the edited
     // document's diagnostics are not held back.
     const later: string[] = [];
+    const open = toLint.size > INLINE_LINT ? this.host.openPaths?.(this) : undefined;
     for (const n of toLint) {
-      if (toJudge.has(n) || toLint.size <= INLINE_LINT || this.host.isOpen?.(this, this.tree.eventsByName.get(n)?.path ?? '')) {
+      if (toJudge.has(n) || toLint.size <= INLINE_LINT || open?.has(this.tree.eventsByName.get(n)?.path ?? '')) {
         this.deferred.delete(n);
         this.lintOne(n, dirty);
       } else later.push(n);

@@ -77,6 +77,16 @@ export class Positions {
     this.cache.delete(uri);
   }
 
+  /** Archive paths of a tree's files open in the client. */
+  openArchives(model: TreeModel): Set<string> {
+    const out = new Set<string>();
+    for (const p of this.uriByPath.keys()) {
+      const a = model.archiveOf(p);
+      if (a) out.add(a);
+    }
+    return out;
+  }
+
   isOpen(model: TreeModel, archive: string): boolean {
     return this.uriByPath.has(model.fsPathOf(archive));
   }
