@@ -1,6 +1,6 @@
 // npm run screenshots: README pictures from a real code-server + headless chromium run on a copy
 // of examples/: squiggles + Problems panel, the hover's mail preview, the Event Status view.
-// Writes docs/images/{squiggles,hover,status-view}.png. Each step checks what it waits for, so a
+// Writes docs/images/{squiggles,hover,status-view,expanded}.png. Each step checks what it waits for, so a
 // run that passes also is a UI-level check of the extension (like the recipe's ui-check.js).
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -103,6 +103,22 @@ try {
   await page.waitForTimeout(600);
   await page.screenshot({ path: path.join(OUT, 'status-view.png') });
   step('status-view.png');
+
+  // 4. the expanded event for one run context, beside the template
+  await page.locator('.monaco-editor .view-line', { hasText: 'notify_message=' }).first().click();
+  await command('hcron: Show Expanded Event');
+  await page.waitForSelector('.quick-input-list .monaco-list-row:has-text("failover after /regular_bob")', { timeout: 20000 });
+  await page.keyboard.type('failover after /regular_bob');
+  await page.waitForTimeout(300);
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('.tab.active:has-text("failover after")', { timeout: 20000 });
+  await page.keyboard.press('Control+B'); // hide the side bar: room for both editors
+  await page.keyboard.press('Control+End'); // the mail hcron would send is at the end
+  await page.waitForSelector('.monaco-editor .view-line:has-text("Failed event (/regular_bob)")', { timeout: 20000 });
+  await page.mouse.move(900, 650);
+  await page.waitForTimeout(600);
+  await page.screenshot({ path: path.join(OUT, 'expanded.png') });
+  step('expanded.png');
 } catch (e) {
   failed = true;
   console.error('SCREENSHOTS FAILED:', e.message);

@@ -169,7 +169,9 @@ export class Commands implements vscode.Disposable {
       if (!pick) return undefined;
       params = pick.params;
     }
-    const doc = await vscode.workspace.openTextDocument(encodeExpanded(params, this.store));
+    let doc = await vscode.workspace.openTextDocument(encodeExpanded(params, this.store));
+    // key=value lines and # comments: the hcron grammar colours them (no server behind this scheme)
+    if (doc.languageId !== 'hcron') doc = await vscode.languages.setTextDocumentLanguage(doc, 'hcron');
     await vscode.window.showTextDocument(doc, { preview: false, viewColumn: vscode.ViewColumn.Beside });
     return doc;
   }
