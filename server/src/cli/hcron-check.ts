@@ -6,7 +6,8 @@ import * as os from 'node:os';
 import { ConfigError, HcronConfig, makeConfig, parseOverride, PyValue } from '../engine/config';
 import { activate, RunContext, Trigger } from '../engine/late';
 import { LoadedTree, loadEventsDir } from '../engine/load';
-import { formatRecords, configContext, pyJsonDumps } from '../engine/status';
+import { DEFAULT_LIMITS, ScanLimits, ScanResult } from '../engine/scan';
+import { formatRecords, configContext, pyJsonDumps, TreeVerdict } from '../engine/status';
 import { LintInputError, runLint } from './lint-command';
 
 class UsageError extends Error {}
@@ -18,6 +19,10 @@ const USAGE = `usage:
                      [--config FILE] [--set KEY=VALUE]...
   hcron-check lint [--format text|json] [--config FILE] [--set KEY=VALUE]... PATH...
 
+Every command also takes resource caps (hcron-check's own, not hcron's):
+  --max-files N       read at most N files and folders per tree (default ${DEFAULT_LIMITS.maxMembers})
+  --max-file-bytes N  read at most N bytes of each file (default ${DEFAULT_LIMITS.maxFileBytes})
+
 Without --config, hcron v1.5's shipped hcron.conf.sample is used (max_events_per_user 25,
 names_to_ignore_regexp '(\\..*)|(.*~$)').`;
 
@@ -27,7 +32,7 @@ interface Parsed {
   opts: Map<string, string[]>;
 }
 
-const VALUE_OPTS = new Set(['--format', '--config', '--set', '--event', '--trigger', '--after', '--server-name', '--fqdn', '--at', '--user', '-c']);
+const VALUE_OPTS = new Set(['--format', '--config', '--set', '--event', '--trigger', '--after', '--server-name', '--fqdn', '--at', '--user', '-c', '--max-files', '--max-file-bytes']);
 
 function parseArgs(argv: string[]): Parsed {
   const [cmd, ...rest] = argv;
@@ -104,17 +109,47 @@ function eventsDir(p: Parsed): string {
   return dir;
 }
 
+function count(p: Parsed, k: string, dflt: number): number {
+  const v = one(p, k);
+  if (v === undefined) return dflt;
+  if (!/^[1-9][0-9]*$/.test(v) || !Number.isSafeInteger(Number(v))) throw new UsageError(`${k} wants a positive whole number, not "${v.slice(0, 40)}"`);
+  return Number(v);
+}
+
+export function limitsOf(p: Parsed): ScanLimits {
+  return { maxMembers: count(p, '--max-files', DEFAULT_LIMITS.maxMembers), maxFileBytes: count(p, '--max-file-bytes', DEFAULT_LIMITS.maxFileBytes) };
+}
+
 function load(p: Parsed, dir: string, keep = true): { loaded: LoadedTree; config: HcronConfig } {
+  const limits = limitsOf(p);
   const config = loadConfig(p);
   const ctx = configContext(config, one(p, '--server-name'), one(p, '--fqdn') ?? os.hostname());
-  return { loaded: loadEventsDir(dir, config, ctx, undefined, keep), config };
+  return { loaded: loadEventsDir(dir, config, ctx, limits, keep), config };
+}
+
+const CAP_HINT = { 'max-files': ' (raise it with --max-files N)', 'max-file-bytes': ' (raise it with --max-file-bytes N)' } as Record<string, string>;
+/** Most lines of each kind of message written to stderr; the rest are counted. */
+const MAX_NOTES = 10;
+
+/** One line per thing that is wrong with the tree as read: no events at all, where hcron's reload stops, caps, vanished files. */
+export function treeNotes(scan: ScanResult, verdict: TreeVerdict): string[] {
+  const out: string[] = [];
+  const one = (s: string) => s.replace(/[\r\n]+/g, ' ');
+  if (verdict.noEvents) out.push(one(`${verdict.noEvents.path}: ${verdict.noEvents.message}`));
+  if (scan.stoppedAt) out.push(one(`${scan.stoppedAt.path}: ${scan.stoppedAt.message}`));
+  const probs = scan.problems;
+  probs.slice(0, MAX_NOTES).forEach((q) => out.push(one(`${q.path}: ${q.message}${CAP_HINT[q.kind ?? ''] ?? ''}`)));
+  if (probs.length > MAX_NOTES) out.push(`... and ${probs.length - MAX_NOTES} more problems reading the tree`);
+  verdict.capped.slice(0, MAX_NOTES).forEach((c) => out.push(one(`${c.name}: ${c.message}`)));
+  if (verdict.capped.length > MAX_NOTES) out.push(`... and ${verdict.capped.length - MAX_NOTES} more events decided by hcron-check's caps`);
+  return out;
 }
 
 function cmdStatus(p: Parsed): number {
   const format = choice(p, '--format', ['es', 'all', 'status', 'json'] as const, 'es');
   const { loaded } = load(p, eventsDir(p), false);
   process.stdout.write(formatRecords(loaded.verdict.records, format));
-  if (loaded.verdict.noEvents) process.stderr.write(`hcron-check: ${loaded.verdict.noEvents.path}: ${loaded.verdict.noEvents.message}\n`);
+  for (const n of treeNotes(loaded.scan, loaded.verdict)) process.stderr.write(`hcron-check: ${n}\n`);
   return 0;
 }
 
@@ -200,7 +235,7 @@ export function main(argv: string[]): number {
       case 'expand':
         return cmdExpand(p);
       case 'lint':
-        return runLint(p.positional, one(p, '--format') ?? 'text', () => loadConfig(p), one(p, '--server-name'), one(p, '--fqdn'));
+        return runLint(p.positional, one(p, '--format') ?? 'text', () => loadConfig(p), one(p, '--server-name'), one(p, '--fqdn'), limitsOf(p));
       default:
         throw new UsageError(`unknown command ${p.cmd}`);
     }

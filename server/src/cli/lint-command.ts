@@ -4,9 +4,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { HcronConfig } from '../engine/config';
-import { Finding, lineCol, lintAll, stateFromJudgements } from '../engine/lint';
+import { Finding, lineIndex, lintAll, stateFromJudgements } from '../engine/lint';
 import { judgeScan } from '../engine/load';
-import { scanEventsDir } from '../engine/scan';
+import { DEFAULT_LIMITS, ScanLimits, scanEventsDir } from '../engine/scan';
 import { configContext } from '../engine/status';
 
 export class LintInputError extends Error {}
@@ -48,7 +48,7 @@ export function treesFor(p: string): { root: string; only?: string }[] {
   return found.length ? found : [{ root: abs }];
 }
 
-export function runLint(paths: string[], format: string, getConfig: () => HcronConfig, serverName?: string, fqdn?: string): number {
+export function runLint(paths: string[], format: string, getConfig: () => HcronConfig, serverName?: string, fqdn?: string, limits: ScanLimits = DEFAULT_LIMITS): number {
   if (!paths.length) throw new LintInputError('give at least one PATH (an events folder or files in one)');
   if (format !== 'text' && format !== 'json') throw new LintInputError('--format must be text or json');
   const config = getConfig();
@@ -58,20 +58,25 @@ export function runLint(paths: string[], format: string, getConfig: () => HcronC
   const rows: { file: string; line: number; column: number; endLine: number; endColumn: number; f: Finding }[] = [];
   let errors = 0;
   for (const [root, onlys] of byRoot) {
-    const loaded = judgeScan(scanEventsDir(root), config, ctx);
+    const loaded = judgeScan(scanEventsDir(root, limits), config, ctx);
     const state = stateFromJudgements(loaded.tree, loaded.src, ctx, config, loaded.verdict.judgements, loaded.verdict.records, {
       noEvents: loaded.verdict.noEvents,
       stoppedAt: loaded.scan.stoppedAt,
       problems: loaded.scan.problems,
     });
     const whole = onlys.includes(undefined);
+    const lineIndexes = new Map<string, ReturnType<typeof lineIndex>>(); // one per file: 100,000 findings in a 2 MB file stay linear
     const display = path.relative(process.cwd(), root) || '.';
     for (const f of lintAll(state, loaded.verdict.judgements)) {
       const fsPath = path.join(root, f.file.slice('events'.length));
       if (!whole && !onlys.some((o) => o && (fsPath === o || fsPath.startsWith(o + path.sep)))) continue;
-      const text = loaded.scan.files.get(f.file)?.text ?? loaded.scan.files.get(loaded.tree.eventsByName.get(f.file.slice(6))?.content ?? '')?.text ?? '';
-      const a = lineCol(text, f.start);
-      const b = lineCol(text, f.end);
+      let lc = lineIndexes.get(f.file);
+      if (!lc) {
+        const text = loaded.scan.files.get(f.file)?.text ?? loaded.scan.files.get(loaded.tree.eventsByName.get(f.file.slice(6))?.content ?? '')?.text ?? '';
+        lineIndexes.set(f.file, (lc = lineIndex(text)));
+      }
+      const a = lc(f.start);
+      const b = lc(f.end);
       rows.push({ file: path.join(display, f.file.slice('events'.length)), line: a.line, column: a.col, endLine: b.line, endColumn: b.col, f });
       if (f.severity === 'error') errors++;
     }

@@ -4,7 +4,7 @@
 
 import { fileRange, LogicalLine, LinePassNote, processLines } from './lines';
 import { basename, dirname, normpath, pathJoin, pySplitWs, pyStrip } from './py';
-import { evalAssignments, SubstituteInfo, VarTable } from './substitute';
+import { evalAssignments, MAX_SELECTOR_DEPTH, SubstituteInfo, VarTable } from './substitute';
 import { EventTree, EventRef } from './tree';
 import { evalWhen, isWhenField, WhenField, WhenResult } from './when';
 
@@ -104,6 +104,8 @@ export interface Judgement {
   when: Partial<Record<string, WhenResult | { unknownField: true }>>;
   /** Archive paths of every file read to judge it (own content and includes). */
   deps: Set<string>;
+  /** Set when a resource cap of hcron-check (not of hcron) decided part of the verdict: hcron's own answer may differ. */
+  capped?: string;
   notes: LinePassNote[];
 }
 
@@ -129,7 +131,8 @@ export function earlyVars(name: string, ctx: Context): VarTable {
   ]);
 }
 
-const MAX_FLAT_LINES = 2_000_000;
+/** Lines an event may expand to through its includes (hcron has no such cap; 3 levels of 5,000 includes are 25 million lines). */
+export const MAX_FLAT_LINES = 1_000_000;
 
 function classifyMissing(tree: EventTree, key: string): IncludeError {
   if (key !== 'events' && !key.startsWith('events/')) return 'outside-tree';
@@ -174,40 +177,81 @@ export function judgeEvent(tree: EventTree, ref: EventRef, src: TextSource, ctx:
   // failure is recorded, the first one decides.
   const flat: FlatLine[] = [];
   let firstIncludeError: IncludeUse | undefined;
-  let overflow = false;
+  // Include resolution depends only on the caller's folder and the argument: resolve each pair once.
+  const resolved = new Map<string, { name: string; key: string; target?: string; error?: IncludeError; lines?: LogicalLine[] }>();
+  const resolve = (caller: string, arg: string, level: number) => {
+    const k = `${level}\u0000${dirname(caller)}\u0000${arg}`;
+    let r = resolved.get(k);
+    if (!r) {
+      const name = resolveName(caller, arg);
+      const key = normpath('events/' + name);
+      r = { name, key };
+      const target = tree.contentPath(key);
+      if (target === undefined) r.error = classifyMissing(tree, key);
+      else {
+        r.target = target;
+        if (level + 1 > 3) r.error = 'too-deep';
+        else {
+          const t = src.text(target);
+          if (t === undefined) r.error = 'missing';
+          else r.lines = linesOf(ctx, target, t).lines;
+        }
+      }
+      resolved.set(k, r);
+    }
+    return r;
+  };
+  // hcron splices every include (3 levels of 5,000 includes are 25 million lines): count first, in
+  // hcron's order, stopping at its first include error; materialise only what fits the cap.
+  const sizes = new Map<string, number>();
+  const size = (caller: string, lines: LogicalLine[], level: number, file: string): number => {
+    const sk = `${level}\u0000${dirname(caller)}\u0000${file}`;
+    const known = sizes.get(sk);
+    if (known !== undefined) return known;
+    let n = 0;
+    for (const ll of lines) {
+      const inc = includeDirective(ll.text);
+      if (!inc) n++;
+      else {
+        const r = resolve(caller, inc.arg, level);
+        if (r.error || !r.lines) return -1; // hcron stops at its first include error
+        const m = size(r.name, r.lines, level + 1, r.target!);
+        if (m < 0) return -1;
+        n += m;
+      }
+      if (n > MAX_FLAT_LINES) break;
+    }
+    sizes.set(sk, n);
+    return n;
+  };
+  const overflow = size(ref.name, own, 1, ref.content) > MAX_FLAT_LINES;
+  const viaOf = new Map<LogicalLine[], Map<LogicalLine, LogicalLine[]>>();
   const expand = (caller: string, lines: LogicalLine[], level: number, via: LogicalLine[]) => {
     for (const ll of lines) {
-      if (flat.length >= MAX_FLAT_LINES) {
-        overflow = true;
-        return;
-      }
+      if (flat.length >= MAX_FLAT_LINES) return;
       const inc = includeDirective(ll.text);
       if (!inc) {
         flat.push({ ll, via });
         continue;
       }
-      const name = resolveName(caller, inc.arg);
-      const key = normpath('events/' + name);
-      const use: IncludeUse = { line: { ll, via }, arg: inc.arg, argStart: inc.argStart, name, key, level: level + 1 };
+      const r = resolve(caller, inc.arg, level);
+      const use: IncludeUse = { line: { ll, via }, arg: inc.arg, argStart: inc.argStart, name: r.name, key: r.key, level: level + 1 };
       j.includes.push(use);
-      const target = tree.contentPath(key);
-      if (target === undefined) use.error = classifyMissing(tree, key);
-      else {
-        use.target = target;
-        deps.add(target);
-        if (level + 1 > 3) use.error = 'too-deep';
+      if (r.target !== undefined) {
+        use.target = r.target;
+        deps.add(r.target);
       }
+      if (r.error) use.error = r.error;
       if (use.error) {
         firstIncludeError ??= use;
         continue;
       }
-      const t = src.text(target!);
-      if (t === undefined) {
-        use.error = 'missing';
-        firstIncludeError ??= use;
-        continue;
-      }
-      expand(name, linesOf(ctx, target!, t).lines, level + 1, [...via, ll]);
+      if (overflow) continue; // over the cap: the event's own lines and includes only
+      let m = viaOf.get(via);
+      if (!m) viaOf.set(via, (m = new Map()));
+      let v = m.get(ll);
+      if (!v) m.set(ll, (v = [...via, ll]));
+      expand(r.name, r.lines!, level + 1, v);
     }
   };
   expand(ref.name, own, 1, []);
@@ -234,6 +278,7 @@ export function judgeEvent(tree: EventTree, ref: EventRef, src: TextSource, ctx:
     j.stage = 2;
     j.reason = 'cannot process include(s)';
     j.cause = { message: `includes expand to more than ${MAX_FLAT_LINES} lines` };
+    j.capped = `includes expand to more than ${MAX_FLAT_LINES} lines: hcron-check stops there and reports "cannot process include(s)" (hcron itself splices them all)`;
     return j;
   }
   if (firstIncludeError) {
@@ -256,6 +301,9 @@ export function judgeEvent(tree: EventTree, ref: EventRef, src: TextSource, ctx:
   j.earlyInfo = [];
   j.earlyValues = evalAssignments(j.assignments, vars, j.earlyInfo);
   j.early = vars;
+  const hard = j.earlyInfo.findIndex((i) => i.tooComplex || i.tooDeep);
+  if (hard >= 0)
+    j.capped = `the value of ${clip(j.assignments[hard].name, 40)} is ${j.earlyInfo[hard].tooDeep ? `nested deeper than ${MAX_SELECTOR_DEPTH} selectors` : 'too complex to evaluate'}: hcron-check leaves that part as written (hcron itself takes time exponential in the depth, or hits Python's recursion limit)`;
   j.runnable = true;
 
   // Stage 5: template test.
@@ -315,9 +363,53 @@ function evalAllWhen(j: Judgement, vars: VarTable): string | undefined {
   return first;
 }
 
+const assignmentIndexes = new WeakMap<Judgement, { of: Assignment[]; n: number; byName: Map<string, number[]> }>();
+
+/** Positions in j.assignments of each name, in increasing order (built once per judgement: lookups stay O(log n) on 50,000 assignments). */
+export function assignmentPositions(j: Judgement, name: string): readonly number[] {
+  let ix = assignmentIndexes.get(j);
+  if (!ix || ix.of !== j.assignments || ix.n !== j.assignments.length) {
+    const byName = new Map<string, number[]>();
+    j.assignments.forEach((a, i) => {
+      const l = byName.get(a.name);
+      if (l) l.push(i);
+      else byName.set(a.name, [i]);
+    });
+    ix = { of: j.assignments, n: j.assignments.length, byName };
+    assignmentIndexes.set(j, ix);
+  }
+  return ix.byName.get(name) ?? [];
+}
+
+/** Index of the last assignment to `name` before position `before` (exclusive), or -1. */
+export function assignmentBefore(j: Judgement, name: string, before: number): number {
+  const l = assignmentPositions(j, name);
+  let lo = 0;
+  let hi = l.length; // first position >= before
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (l[mid] < before) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo > 0 ? l[lo - 1] : -1;
+}
+
+/** Index of the first assignment to `name` at or after position `from`, or -1. */
+export function assignmentFrom(j: Judgement, name: string, from: number): number {
+  const l = assignmentPositions(j, name);
+  let lo = 0;
+  let hi = l.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (l[mid] < from) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < l.length ? l[lo] : -1;
+}
+
 export function lastAssignment(j: Judgement, name: string): Assignment | undefined {
-  for (let i = j.assignments.length - 1; i >= 0; i--) if (j.assignments[i].name === name) return j.assignments[i];
-  return undefined;
+  const l = assignmentPositions(j, name);
+  return l.length ? j.assignments[l[l.length - 1]] : undefined;
 }
 
 function clip(s: string, n = 80): string {

@@ -16,11 +16,18 @@ export interface LogicalLine {
   index: number;
 }
 
-/** File offset of a character of a logical line's text. */
+/** File offset of a character of a logical line's text (binary search: pieces are in increasing `at` order). */
 export function fileOffset(ll: LogicalLine, at: number): number {
   const raw = at + ll.lead;
-  let p = ll.pieces[0];
-  for (let i = 1; i < ll.pieces.length && ll.pieces[i].at <= raw; i++) p = ll.pieces[i];
+  const ps = ll.pieces;
+  let lo = 0;
+  let hi = ps.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (ps[mid].at <= raw) lo = mid;
+    else hi = mid - 1;
+  }
+  const p = ps[lo];
   return p.off + (raw - p.at);
 }
 
@@ -37,40 +44,62 @@ export interface LinePassNote {
   off: number;
 }
 
-/** process_lines on a whole file's text. */
+/**
+ * process_lines on a whole file's text. Linear in the text: a logical line is
+ * kept as ranges of the file (hcron's "drop the trailing backslash" shortens
+ * the last non-empty range), joined once at the end.
+ */
 export function processLines(text: string, file: string, notes?: LinePassNote[]): LogicalLine[] {
   const out: LogicalLine[] = [];
   const n = text.length;
-  let pos = 0; // start offset of the next physical line
-  let physIndex = 0;
+  let pos = 0; // start offset of the next physical line; > n when none is left
   if (notes && text.charCodeAt(0) === 0xfeff) notes.push({ kind: 'bom', off: 0 });
-  const nextLine = (): { start: number; end: number } | null => {
-    if (pos > n) return null;
-    const start = pos;
-    let end = text.indexOf('\n', pos);
-    if (end < 0) end = n;
-    pos = end + 1;
-    physIndex++;
-    return { start, end };
-  };
-  for (;;) {
-    const first = nextLine();
-    if (!first) break;
-    let ls = first.start;
-    while (ls < first.end && isPySpace(text.charCodeAt(ls))) ls++;
-    if (ls < first.end && text.charCodeAt(ls) === 0x23 /* # */) continue;
-    const pieces = [{ at: 0, off: first.start }];
-    let joined = text.slice(first.start, first.end);
+  const starts: number[] = [];
+  const ends: number[] = [];
+  const live: number[] = []; // indexes of non-empty ranges, in order
+  while (pos <= n) {
+    const fs = pos;
+    let fe = text.indexOf('\n', pos);
+    if (fe < 0) fe = n;
+    pos = fe + 1;
+    let ls = fs;
+    while (ls < fe && isPySpace(text.charCodeAt(ls))) ls++;
+    if (ls < fe && text.charCodeAt(ls) === 0x23 /* # */) continue;
+    starts.length = ends.length = live.length = 0;
+    starts.push(fs);
+    ends.push(fe);
+    if (fe > fs) live.push(0);
     // hcron joins while the line ends with "\" and another physical line exists.
-    while (joined.endsWith('\\') && pos <= n) {
-      const next = nextLine()!;
-      joined = joined.slice(0, -1);
-      pieces.push({ at: joined.length, off: next.start });
-      joined += text.slice(next.start, next.end);
+    while (pos <= n && live.length && text.charCodeAt(ends[live[live.length - 1]] - 1) === 0x5c) {
+      const k = live[live.length - 1];
+      if (--ends[k] === starts[k]) live.pop();
+      const s = pos;
+      let e = text.indexOf('\n', pos);
+      if (e < 0) e = n;
+      pos = e + 1;
+      starts.push(s);
+      ends.push(e);
+      if (e > s) live.push(starts.length - 1);
     }
+    const pieces: { at: number; off: number }[] = [];
+    const parts: string[] = [];
+    let len = 0;
+    for (const k of live) {
+      pieces.push({ at: len, off: starts[k] });
+      parts.push(text.slice(starts[k], ends[k]));
+      len += ends[k] - starts[k];
+    }
+    if (!pieces.length) continue; // empty after joining: a blank line
+    const joined = parts.length === 1 ? parts[0] : parts.join('');
     if (notes) {
-      if (/\\\r$/.test(joined)) notes.push({ kind: 'crlf-continuation', off: first.start + joined.length - 2 });
-      else if (/\\[ \t]+$/.test(joined)) notes.push({ kind: 'trailing-backslash-space', off: first.start });
+      const L = joined.length;
+      if (L >= 2 && joined.charCodeAt(L - 1) === 0x0d && joined.charCodeAt(L - 2) === 0x5c)
+        notes.push({ kind: 'crlf-continuation', off: offsetIn(pieces, L - 2) });
+      else {
+        let t = L;
+        while (t > 0 && (joined.charCodeAt(t - 1) === 0x20 || joined.charCodeAt(t - 1) === 0x09)) t--;
+        if (t < L && t > 0 && joined.charCodeAt(t - 1) === 0x5c) notes.push({ kind: 'trailing-backslash-space', off: fs });
+      }
     }
     const lead = lstripLen(joined);
     if (lead === joined.length) continue;
@@ -78,4 +107,8 @@ export function processLines(text: string, file: string, notes?: LinePassNote[])
     out.push({ text: joined.slice(lead, joined.length - trail), file, pieces, lead, index: out.length });
   }
   return out;
+}
+
+function offsetIn(pieces: { at: number; off: number }[], raw: number): number {
+  return fileOffset({ pieces, lead: 0 } as LogicalLine, raw);
 }

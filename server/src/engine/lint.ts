@@ -3,7 +3,7 @@
 // Each finding has a stable code so users and CI can filter or re-grade it.
 
 import { HcronConfig, numberSetting } from './config';
-import { Assignment, Context, FlatLine, includeMessage, Judgement, KNOWN_FIELDS, lastAssignment, resolveName, TextSource } from './event';
+import { Assignment, assignmentBefore, assignmentFrom, assignmentPositions, Context, FlatLine, includeMessage, Judgement, KNOWN_FIELDS, lastAssignment, resolveName, TextSource } from './event';
 import { fileRange } from './lines';
 import { LATE_ONLY_VARIABLES } from './late';
 import { basename, pyStrip } from './py';
@@ -81,12 +81,12 @@ export function stateFromJudgements(
 ): LintState {
   const byName = new Map<string, number>();
   judgements.forEach((j, i) => byName.set(j.ref.name, i));
-  const includers = new Map<string, string[]>();
+  const includers = new Map<string, Set<string>>();
   for (const j of judgements)
     for (const u of j.includes) {
       if (!u.target) continue;
-      const l = includers.get(u.target) ?? [];
-      if (!l.includes(j.ref.name)) l.push(j.ref.name);
+      const l = includers.get(u.target) ?? new Set<string>();
+      l.add(j.ref.name);
       includers.set(u.target, l);
     }
   return {
@@ -99,7 +99,7 @@ export function stateFromJudgements(
       const i = byName.get(n);
       return i === undefined ? undefined : records[i];
     },
-    includers: (p) => includers.get(p) ?? [],
+    includers: (p) => [...(includers.get(p) ?? [])],
     ...extra,
   };
 }
@@ -141,12 +141,44 @@ export function nearestField(name: string): string | undefined {
   return bestD <= 2 ? best : undefined;
 }
 
+/** At most this many findings of one code per event (a 2 MB line can hold 100,000 references); the rest are counted. */
+export const MAX_FINDINGS_PER_CODE = 200;
+/** Messages longer than this are clipped in the middle (values can be megabytes long). */
+export const MAX_MESSAGE_LENGTH = 1000;
+
+/** s clipped to about n characters, keeping both ends, never splitting a surrogate pair. */
+export function clipMiddle(s: string, n = MAX_MESSAGE_LENGTH): string {
+  if (s.length <= n) return s;
+  let a = Math.floor(n * 0.6);
+  let b = s.length - Math.floor(n * 0.3);
+  if (a > 0 && isHigh(s.charCodeAt(a - 1))) a--;
+  if (b < s.length && isLow(s.charCodeAt(b))) b++;
+  return `${s.slice(0, a)} … [${s.length - a - (s.length - b)} characters] … ${s.slice(b)}`;
+}
+const isHigh = (c: number) => c >= 0xd800 && c <= 0xdbff;
+const isLow = (c: number) => c >= 0xdc00 && c <= 0xdfff;
+
 class Collector {
   readonly out: Finding[] = [];
+  private readonly counts = new Map<string, { n: number; severity: Severity }>();
   constructor(
     private readonly ref: EventRef | undefined,
     private readonly severityFor?: (code: string) => Severity | 'off' | undefined,
+    private readonly maxPerCode = MAX_FINDINGS_PER_CODE,
   ) {}
+
+  /** The findings, with one "N more" note per code that went over the cap. */
+  finish(): Finding[] {
+    if (this.ref)
+      for (const [code, { n, severity }] of this.counts)
+        if (n > this.maxPerCode)
+          this.out.push({
+            file: this.ref.path, start: 0, end: 0, severity: 'information', code: 'too-many-findings', event: this.ref.name,
+            message: `${n - this.maxPerCode} more ${severity} finding${n - this.maxPerCode === 1 ? '' : 's'} "${code}" in ${this.ref.name} not listed (at most ${this.maxPerCode} per kind and event)`,
+            data: { code, count: n },
+          });
+    return this.out;
+  }
 
   /** A finding on a flattened line: in the event's own file, or at the include line that brought it in. */
   at(fl: FlatLine, start: number, end: number, severity: Severity, code: string, message: string, data?: Record<string, unknown>, related: Related[] = []) {
@@ -172,6 +204,14 @@ class Collector {
     const sev = this.severityFor?.(f.code);
     if (sev === 'off') return;
     if (sev) f.severity = sev;
+    if (this.ref) {
+      const k = this.counts.get(f.code) ?? { n: 0, severity: f.severity };
+      k.n++;
+      this.counts.set(f.code, k);
+      if (k.n > this.maxPerCode) return;
+    }
+    f.message = clipMiddle(f.message);
+    if (f.related) for (const r of f.related) r.message = clipMiddle(r.message);
     if (this.ref) f.event ??= this.ref.name;
     this.out.push(f);
   }
@@ -191,11 +231,13 @@ function rangeOf(fl: FlatLine, start: number, end: number): Related {
 
 export interface LintOptions {
   severity?: (code: string) => Severity | 'off' | undefined;
+  /** Findings of one code per event at most (default MAX_FINDINGS_PER_CODE); the rest are summed up in one "too-many-findings". */
+  maxPerCode?: number;
 }
 
 /** Findings about one event, shown in its own file (and at the include lines it uses). */
 export function lintEvent(state: LintState, j: Judgement, opts: LintOptions = {}): Finding[] {
-  const c = new Collector(j.ref, opts.severity);
+  const c = new Collector(j.ref, opts.severity, opts.maxPerCode);
   const rec = state.record(j.ref.name);
   const reason = rec?.reason ?? j.reason;
   const includers = state.includers(j.ref.content);
@@ -213,7 +255,7 @@ export function lintEvent(state: LintState, j: Judgement, opts: LintOptions = {}
     fieldFindings(state, c, j);
     templateFindings(state, c, j);
   }
-  return c.out;
+  return c.finish();
 }
 
 function noEqualsMessage(text: string): string {
@@ -266,14 +308,15 @@ function linePassFindings(c: Collector, j: Judgement) {
 
 /** Which assignment (index) a reference at assignment `idx` sees; -1 = built-in, undefined = none. */
 export function definitionOf(j: Judgement, idx: number, name: string): number | undefined {
-  for (let k = idx - 1; k >= 0; k--) if (j.assignments[k].name === name) return k;
+  const k = assignmentBefore(j, name, idx);
+  if (k >= 0) return k;
   return BUILTINS_BOTH.has(name) ? -1 : undefined;
 }
 
 function assignmentFindings(state: LintState, c: Collector, j: Judgement) {
   j.assignments.forEach((a, idx) => {
     const near = a.name.startsWith('when_') ? undefined : nearestField(a.name);
-    if (near && !j.assignments.some((b) => b.name === near))
+    if (near && assignmentPositions(j, near).length === 0)
       c.at(a.line, a.nameStart, a.nameEnd, 'warning', 'unknown-field', `"${a.name}" is not a field hcron reads (it is a plain variable); did you mean "${near}"?`, { suggestion: near });
     else if (near)
       c.at(a.line, a.nameStart, a.nameEnd, 'warning', 'unknown-field', `"${a.name}" is not a field hcron reads (it is a plain variable; "${near}" is set elsewhere)`, { suggestion: near });
@@ -294,7 +337,7 @@ function refFindings(state: LintState, c: Collector, j: Judgement, a: Assignment
   for (const r of refs) {
     const def = definitionOf(j, idx, r.name);
     if (def === undefined) {
-      const later = j.assignments.findIndex((b, k) => k >= idx && b.name === r.name);
+      const later = assignmentFrom(j, r.name, idx);
       if (later >= 0 && later !== idx)
         at(r.start, r.start + 1 + r.name.length, 'warning', 'forward-reference', `${r.op}${r.name} is assigned only later (line ${lineNo(j.assignments[later])}): hcron evaluates top to bottom, so it stays literal here`);
       else if (later === idx)
@@ -671,14 +714,34 @@ export function lintTreeLevel(state: LintState, opts: LintOptions = {}): Finding
   }
   for (const ig of state.tree.ignored)
     if (ig.why === 'name') c.add({ file: ig.path, start: 0, end: 0, severity: 'hint', code: 'ignored', event: ig.name, message: `${ig.name} matches names_to_ignore_regexp: hcron ignores it${state.tree.members.get(ig.path)?.kind === 'dir' ? ' and everything in it' : ''}` });
-  return c.out;
+  return c.finish();
 }
 
 /** Every finding of a tree, sorted by file and position. */
 export function lintAll(state: LintState, judgements: Judgement[], opts: LintOptions = {}): Finding[] {
   const out = lintTreeLevel(state, opts);
-  for (const j of judgements) out.push(...lintEvent(state, j, opts));
+  for (const j of judgements) for (const f of lintEvent(state, j, opts)) out.push(f); // no push(...): 100,000 findings overflow the stack
   return out;
+}
+
+/** lineCol for many offsets of one text: the line starts are found once, then each lookup is a binary search. */
+export function lineIndex(text: string): (off: number) => { line: number; col: number } {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    if (ch === 10 || (ch === 13 && text.charCodeAt(i + 1) !== 10)) starts.push(i + 1);
+  }
+  return (off) => {
+    const m = Math.min(off, text.length);
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid] <= m) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, col: off - starts[lo] + 1 };
+  };
 }
 
 /** 1-based line and column (UTF-16 units) of an offset, with \r\n, \r and \n as line ends (as editors count). */

@@ -35,7 +35,7 @@ export interface ScanResult extends TreeInput {
   root: string;
   files: Map<string, ScannedFile>;
   /** Things the scan could not do (vanished files, limits), as messages naming the path. */
-  problems: { path: string; message: string }[];
+  problems: { path: string; message: string; kind?: 'vanished' | 'max-files' | 'max-file-bytes' }[];
 }
 
 const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
@@ -76,6 +76,20 @@ export function firstInvalidUtf8(b: Uint8Array): number {
   return -1;
 }
 
+/** Length of `b` without a trailing incomplete UTF-8 sequence (at most 3 bytes are dropped). */
+export function utf8Boundary(b: Uint8Array): number {
+  let i = b.length;
+  let k = 0;
+  while (i > 0 && k < 3 && (b[i - 1] & 0xc0) === 0x80) {
+    i--;
+    k++;
+  }
+  if (i === 0) return b.length;
+  const lead = b[i - 1];
+  const need = lead >= 0xf0 ? 3 : lead >= 0xe0 ? 2 : lead >= 0xc0 ? 1 : 0;
+  return need > k ? i - 1 : b.length;
+}
+
 export function decodeBytes(b: Uint8Array): { text: string; invalidUtf8?: number } {
   try {
     return { text: decoder.decode(b) };
@@ -101,7 +115,7 @@ export function scanEventsDir(root: string, limits: ScanLimits = DEFAULT_LIMITS)
 
   class Stop extends Error {}
 
-  const vanished = (arc: string, e: unknown) => problems.push({ path: arc, message: `vanished while the tree was read (${errText(e)})` });
+  const vanished = (arc: string, e: unknown) => problems.push({ path: arc, message: `vanished while the tree was read (${errText(e)})`, kind: 'vanished' });
 
   /** Read a regular file through one descriptor: fstat gives nlink for hard links without another lstat. */
   const addFile = (fsPath: string, arc: string): void => {
@@ -131,7 +145,10 @@ export function scanEventsDir(root: string, limits: ScanLimits = DEFAULT_LIMITS)
       }
       bytes = bytes.subarray(0, got);
       const truncated = st.size > limits.maxFileBytes;
-      if (truncated) problems.push({ path: arc, message: `larger than ${limits.maxFileBytes} bytes: only the start was read` });
+      if (truncated) {
+        problems.push({ path: arc, message: `${st.size} bytes, more than the cap of ${limits.maxFileBytes}: only the first ${limits.maxFileBytes} bytes were read, and its verdict is computed on them`, kind: 'max-file-bytes' });
+        bytes = bytes.subarray(0, utf8Boundary(bytes)); // a cut inside a character is not "invalid UTF-8"
+      }
       members.push({ path: arc, kind: 'file' });
       const d = decodeBytes(bytes);
       files.set(arc, { text: d.text, invalidUtf8: d.invalidUtf8, truncated, mtimeMs: st.mtimeMs, size: st.size });
@@ -152,7 +169,7 @@ export function scanEventsDir(root: string, limits: ScanLimits = DEFAULT_LIMITS)
     entries.sort((a, b) => compareCodePoints(a.name, b.name));
     for (const d of entries) {
       if (members.length >= limits.maxMembers) {
-        problems.push({ path: arc, message: `more than ${limits.maxMembers} files and folders: the rest was not read` });
+        problems.push({ path: arc, message: `more than the cap of ${limits.maxMembers} files and folders: the rest of the tree was not read`, kind: 'max-files' });
         throw new Stop();
       }
       const p = path.join(fsPath, d.name);

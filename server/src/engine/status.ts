@@ -22,6 +22,8 @@ export interface TreeVerdict {
   records: StatusRecord[];
   /** 1-based load position from which max_events_per_user overwrites the reason (Infinity if never). */
   limitFrom: number;
+  /** Events whose verdict a resource cap of hcron-check decided (see Judgement.capped). */
+  capped: { name: string; message: string }[];
 }
 
 /** Why hcron would load nothing: events/ a symlink, or a file that is not UTF-8. */
@@ -40,14 +42,20 @@ export function treeFatal(tree: EventTree, invalidUtf8: (path: string) => number
 export function judgeTree(tree: EventTree, src: TextSource, ctx: Context, invalidUtf8: (path: string) => number | undefined, keep = true): TreeVerdict {
   const noEvents = treeFatal(tree, invalidUtf8);
   const max = numberSetting(tree.config, 'max_events_per_user', 25);
-  if (noEvents) return { noEvents, judgements: [], records: [], limitFrom: Infinity };
+  if (noEvents) return { noEvents, judgements: [], records: [], limitFrom: Infinity, capped: [] };
   const c = ctx.lineCache ? ctx : { ...ctx, lineCache: new Map() };
+  const capped: TreeVerdict['capped'] = [];
+  const judge = (e: EventTree['events'][number]) => {
+    const j = judgeEvent(tree, e, src, c);
+    if (j.capped) capped.push({ name: j.ref.name, message: j.capped });
+    return j;
+  };
   if (!keep) {
-    const recs = tree.events.map((e, i) => records([judgeEvent(tree, e, src, c)], max - i)[0]);
-    return { judgements: [], records: recs, limitFrom: limitFrom(max) };
+    const recs = tree.events.map((e, i) => records([judge(e)], max - i)[0]);
+    return { judgements: [], records: recs, limitFrom: limitFrom(max), capped };
   }
-  const judgements = tree.events.map((e) => judgeEvent(tree, e, src, c));
-  return { judgements, records: records(judgements, max), limitFrom: limitFrom(max) };
+  const judgements = tree.events.map(judge);
+  return { judgements, records: records(judgements, max), limitFrom: limitFrom(max), capped };
 }
 
 export function limitFrom(max: number): number {

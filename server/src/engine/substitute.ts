@@ -28,6 +28,8 @@ export interface SubstituteInfo {
   tooComplex?: boolean;
   /** Deepest selector nesting met. */
   maxDepth?: number;
+  /** Set when selectors nested deeper than MAX_SELECTOR_DEPTH were left as written. */
+  tooDeep?: boolean;
 }
 
 interface Ctx {
@@ -116,7 +118,10 @@ export function substitute(value: string, vars: VarTable, info?: SubstituteInfo)
  */
 function evalRef(s: string, ctx: Ctx, depth: number): string {
   if (s.length < 2 || (s[0] !== '$' && s[0] !== '#')) return s;
-  if (depth > MAX_SELECTOR_DEPTH) return s;
+  if (depth > MAX_SELECTOR_DEPTH) {
+    if (ctx.info) ctx.info.tooDeep = true;
+    return s;
+  }
   if (ctx.info && depth > (ctx.info.maxDepth ?? 0)) ctx.info.maxDepth = depth;
   const cached = ctx.memo.get(s);
   if (cached !== undefined) return cached;

@@ -95,7 +95,7 @@ function evalWhenUncached(field: WhenField, value: string): WhenResult {
       let step = 1n;
       if (parts.length === 2) {
         const s = pyInt(parts[1]);
-        if (s === null) return fail(e, `step "${parts[1]}" is not a whole number`);
+        if (s === null) return fail(e, `step "${show(parts[1])}" is not a whole number`);
         step = s;
       }
       let low: bigint;
@@ -106,17 +106,17 @@ function evalWhenUncached(field: WhenField, value: string): WhenResult {
       } else {
         const lh = splitOnce(rng, '-');
         const l = pyInt(lh[0]);
-        if (l === null) return fail(e, lh[0] === '' ? `"${el}": a range needs a number before "-"` : `"${lh[0]}" is not a whole number`);
+        if (l === null) return fail(e, lh[0] === '' ? `"${show(el)}": a range needs a number before "-"` : `"${show(lh[0])}" is not a whole number`);
         low = l - BigInt(mn);
         if (lh.length === 1) hi = low;
         else {
           const h = pyInt(lh[1]);
-          if (h === null) return fail(e, lh[1] === '' ? `"${el}": a range needs a number after "-"` : `"${lh[1]}" is not a whole number`);
+          if (h === null) return fail(e, lh[1] === '' ? `"${show(el)}": a range needs a number after "-"` : `"${show(lh[1])}" is not a whole number`);
           hi = h - BigInt(mn);
         }
       }
-      if (low < 0n || hi > BigInt(span)) return fail(e, `"${el}" is outside ${mn}-${mx}`);
-      if (step === 0n) return fail(e, `"${el}": step 0`);
+      if (low < 0n || hi > BigInt(span)) return fail(e, `"${show(el)}" is outside ${mn}-${mx}`);
+      if (step === 0n) return fail(e, `"${show(el)}": step 0`);
       const stop = hi + 1n; // range(low, hi + 1, step)
       let count = 0;
       if (step > 0n) {
@@ -131,7 +131,7 @@ function evalWhenUncached(field: WhenField, value: string): WhenResult {
           // Values low, low+step, ... while > stop. A negative one makes hcron's 2**v a float: error.
           const k = (low - stop - 1n) / -step; // last k with low + k*step > stop
           const smallest = low + k * step;
-          if (smallest < 0n) return fail(e, `"${el}" counts down below ${mn}`);
+          if (smallest < 0n) return fail(e, `"${show(el)}" counts down below ${mn}`);
           const sp = BigInt(span);
           let v = low;
           if (v > sp) {
@@ -150,6 +150,13 @@ function evalWhenUncached(field: WhenField, value: string): WhenResult {
     if (isFull()) break;
   }
   return { ok: true, set: { field, values, full: isFull(), extra, elements, notes } };
+}
+
+/** An element quoted in a message: values can be megabytes long. */
+function show(s: string, n = 60): string {
+  if (s.length <= n) return s;
+  const cut = s.charCodeAt(n - 1) >= 0xd800 && s.charCodeAt(n - 1) <= 0xdbff ? n - 1 : n;
+  return s.slice(0, cut) + '…';
 }
 
 function lh1(rng: string): boolean {
