@@ -53,11 +53,13 @@ const forced = process.env.HCRON_VSCODE_RUNNER;
 const order = forced ? [forced] : process.env.VSCODE_EXECUTABLE ? ['electron', 'code-server'] : CHROMIUM ? ['code-server', 'electron'] : ['electron'];
 
 let passedLine;
-const origLog = console.log;
-console.log = (...args) => {
-  const s = args.map(String).join(' ');
+const seeLine = (s) => {
   const m = /^(\d+) passed, (\d+) failed$/m.exec(s);
   if (m) passedLine = m[0];
+};
+const origLog = console.log;
+console.log = (...args) => {
+  seeLine(args.map(String).join(' '));
   origLog(...args);
 };
 
@@ -78,7 +80,7 @@ for (const runner of order) {
     code = await runWithCodeServer({ workspace, extDev, extTests, timeoutMs: Number(process.env.TEST_TIMEOUT_MS || 240000) });
   } else if (runner === 'electron') {
     try {
-      code = await runWithElectron({ workspace, extDev, extTests });
+      code = await runWithElectron({ workspace, extDev, extTests, onLine: seeLine });
     } catch (e) {
       console.error(`@vscode/test-electron runner could not run: ${e?.message ?? e}`);
       continue;

@@ -3,21 +3,46 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { Writable } from 'node:stream';
 
-export async function runWithElectron({ workspace, extDev, extTests, vscodeExecutablePath = process.env.VSCODE_EXECUTABLE, version = process.env.VSCODE_VERSION || '1.100.3' }) {
+/**
+ * Returns 0 (passed), 1 (tests ran and failed) or 2 (VS Code ran no test: launch failure).
+ * Throws when VS Code cannot be had (download failure). onLine gets each line VS Code prints.
+ */
+export async function runWithElectron({ workspace, extDev, extTests, onLine = () => {}, vscodeExecutablePath = process.env.VSCODE_EXECUTABLE, version = process.env.VSCODE_VERSION || '1.100.3' }) {
   const { runTests } = await import('@vscode/test-electron');
   const ud = fs.mkdtempSync(path.join(os.tmpdir(), 'hcron-vscode-ud-'));
   fs.mkdirSync(path.join(ud, 'User'), { recursive: true });
   fs.writeFileSync(path.join(ud, 'User', 'settings.json'), JSON.stringify({ 'workbench.startupEditor': 'none', 'telemetry.telemetryLevel': 'off', 'update.mode': 'none', 'security.workspace.trust.enabled': false }));
+  let sawCount = false;
+  const tee = (dst) => {
+    let buf = '';
+    return new Writable({
+      write(chunk, _enc, cb) {
+        dst.write(chunk);
+        buf += chunk;
+        const lines = buf.split('\n');
+        buf = lines.pop();
+        for (const l of lines) {
+          if (/^\d+ passed, \d+ failed$/.test(l.trim())) sawCount = true;
+          onLine(l);
+        }
+        cb();
+      },
+    });
+  };
   try {
-    return await runTests({
+    await runTests({
       ...(vscodeExecutablePath ? { vscodeExecutablePath } : { version }),
       extensionDevelopmentPath: extDev,
       extensionTestsPath: extTests,
-      launchArgs: [workspace, '--disable-extensions', '--disable-workspace-trust', '--skip-welcome', '--skip-release-notes', `--user-data-dir=${ud}`, `--extensions-dir=${path.join(ud, 'ext')}`],
+      stdout: tee(process.stdout),
+      stderr: tee(process.stderr),
+      launchArgs: [workspace, '--disable-extensions', `--user-data-dir=${ud}`, `--extensions-dir=${path.join(ud, 'ext')}`],
     });
+    return 0;
   } catch (e) {
-    if (typeof e === 'number') return e ? 1 : 0;
+    if (e?.name === 'TestRunFailedError' || e?.constructor?.name === 'TestRunFailedError') return sawCount ? 1 : 2;
     throw e;
   }
 }
