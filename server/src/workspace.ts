@@ -139,6 +139,7 @@ export class TreeModel {
   loaded = false;
   ready: Promise<void>;
   private resolveReady!: () => void;
+  private readyResolved = false;
   private gen = 0;
   private pendingDisk: string[] = [];
   private pendingContent = new Set<string>();
@@ -275,7 +276,11 @@ export class TreeModel {
   async load(): Promise<void> {
     const gen = ++this.gen;
     const t0 = performance.now();
-    const hadTree = this.loaded;
+    // a reload: requests wait for it like for the first load
+    if (this.readyResolved) {
+      this.readyResolved = false;
+      this.ready = new Promise((r) => (this.resolveReady = r));
+    }
     this.loaded = false;
     const scan = scanEventsDir(this.root);
     if (gen !== this.gen) return;
@@ -328,6 +333,7 @@ export class TreeModel {
     this.loaded = true;
     this.loadMs = performance.now() - t0;
     this.host.log(`${this.root}: ${n} events, ${this.tree.dropped.length} dropped, ${this.tree.ignored.length} ignored, loaded in ${Math.round(this.loadMs)} ms`);
+    this.readyResolved = true;
     this.resolveReady();
     const changed = new Set([...oldFiles, ...this.byFile.keys()]);
     this.host.publish(this, changed, new Set());
@@ -338,7 +344,6 @@ export class TreeModel {
     this.pendingContent.clear();
     if (content.length) this.contentChanged(content, new Set());
     if (disk.length) await this.diskChanged(disk);
-    void hadTree;
   }
 
   /** New settings: judge everything again (the scan is kept unless the config changes what is ignored). */

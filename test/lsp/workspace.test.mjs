@@ -79,8 +79,8 @@ describe('settings', () => {
       const st = await s.request('hcron/statusText', { root: events });
       assert.match(st.text, /^accepted:maximum events reached:\/simple$/m);
       assert.ok((await s.diags(path.join(events, 'simple'))).some((x) => x.code === 'max-events'));
-      // new settings
-      s.settings = { overrides: { allow_localhost: true } };
+      // new settings, the way VS Code sends them (flat keys, null/empty = unset)
+      s.settings = { configFile: '', maxEventsPerUser: null, namesToIgnoreRegexp: null, allowLocalhost: true, serverName: '', severity: {}, eventTrees: [] };
       const before = s.treesChanged;
       s.conn.sendNotification('workspace/didChangeConfiguration', { settings: { hcron: s.settings } });
       d = await s.diags(tpl, (x) => x.some((y) => y.code === 'template' && y.severity === 3));
