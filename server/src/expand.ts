@@ -3,7 +3,7 @@
 
 import { judgeEvent, Judgement } from './engine/event';
 import type { EventRef } from './engine/tree';
-import { activate, RunContext, Trigger } from './engine/late';
+import { activate, formatActivation, RunContext, Trigger } from './engine/late';
 import { nameOf } from './engine/tree';
 import { dropText } from './engine/lint';
 import type { TreeModel } from './workspace';
@@ -60,26 +60,6 @@ export function expandText(model: TreeModel, archive: string, o: ExpandOptions):
     return tj && { runnable: tj.runnable, reason: r?.reason ?? tj.reason };
   });
   out += '# variables after the late pass\n';
-  for (const [k, v] of act.late.vars) out += `${k}=${v === null ? 'None' : v}\n`;
-  out += '# on success\n';
-  if (act.refused) out += `# hcron refuses to run it: ${act.refused}\n`;
-  if (act.mail) {
-    out += `mail.to=${act.mail.to.join(', ')}\n`;
-    if (act.mail.dropped.length) out += `mail.dropped=${act.mail.dropped.join(', ')} (over max_email_notifications)\n`;
-    out += `mail.subject=${act.mail.subject}\nmail.body=${JSON.stringify(act.mail.body)}\n`;
-  } else out += 'mail: none (notify_email is empty)\n';
-  for (const plan of [act.onSuccess, act.onFailure]) {
-    if (plan === act.onFailure) out += '# on failure (failover_event)\n';
-    if (!plan.pieces.length) out += `${plan.field}: nothing chained\n`;
-    else if (plan.blocked) out += `${plan.field}: nothing queued: ${plan.blocked}\n`;
-    else
-      for (const oc of plan.outcomes)
-        out +=
-          oc.kind === 'queued'
-            ? `queued: ${oc.name}  trigger=${plan.field === 'next_event' ? 'next' : 'failover'}  HCRON_EVENT_CHAIN=${chain}:${oc.name}\n`
-            : oc.kind === 'does-not-exist'
-              ? `error: chained event (${oc.name}) does not exist.\n`
-              : `error: chained event (${oc.name}) was rejected (${oc.reason}).\n`;
-  }
+  out += formatActivation(act, chain);
   return out;
 }

@@ -4,7 +4,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { ConfigError, HcronConfig, makeConfig, parseOverride, PyValue } from '../engine/config';
-import { activate, RunContext, Trigger } from '../engine/late';
+import { activate, formatActivation, RunContext, Trigger } from '../engine/late';
 import { LoadedTree, loadEventsDir } from '../engine/load';
 import { DEFAULT_LIMITS, ScanLimits, ScanResult } from '../engine/scan';
 import { formatRecords, configContext, pyJsonDumps, TreeVerdict } from '../engine/status';
@@ -201,27 +201,7 @@ function cmdExpand(p: Parsed): number {
     return 0;
   }
   let out = `# ${name}: ${entry.record.status} (${entry.record.reason}); HCRON_EVENT_CHAIN=${chain} trigger=${trigger}\n`;
-  for (const [k, v] of act.late.vars) out += `${k}=${v === null ? 'None' : v}\n`;
-  if (act.refused) out += `# hcron refuses to run it (${act.refused}): no mail, no chaining; below is what would happen if it ran\n`;
-  out += '# on success\n';
-  if (act.mail) {
-    out += `mail.to=${act.mail.to.join(', ')}\n`;
-    if (act.mail.dropped.length) out += `mail.dropped=${act.mail.dropped.join(', ')} (over max_email_notifications)\n`;
-    out += `mail.subject=${act.mail.subject}\nmail.body=${JSON.stringify(act.mail.body)}\n`;
-  } else out += 'mail: none (notify_email is empty)\n';
-  for (const plan of [act.onSuccess, act.onFailure]) {
-    if (plan === act.onFailure) out += '# on failure (failover_event)\n';
-    if (!plan.pieces.length) out += `${plan.field}: nothing chained\n`;
-    else if (plan.blocked) out += `${plan.field}: nothing queued: ${plan.blocked}\n`;
-    else
-      for (const o of plan.outcomes)
-        out +=
-          o.kind === 'queued'
-            ? `queued: ${o.name}  trigger=${plan.field === 'next_event' ? 'next' : 'failover'}  HCRON_EVENT_CHAIN=${chain}:${o.name}\n`
-            : o.kind === 'does-not-exist'
-              ? `error: chained event (${o.name}) does not exist.\n`
-              : `error: chained event (${o.name}) was rejected (${o.reason}).\n`;
-  }
+  out += formatActivation(act, chain);
   process.stdout.write(out);
   return 0;
 }

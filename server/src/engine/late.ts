@@ -176,3 +176,30 @@ export function activate(j: Judgement, run: RunContext, config: HcronConfig, loo
   else if (!config.allow_localhost && fqdnNames.includes(host)) refused = `host ${host} is the hcron server itself and allow_localhost is off`;
   return { late, asUser, host, command, mail, onSuccess: plan('next_event'), onFailure: plan('failover_event'), refused };
 }
+
+/** The text form of an activation (CLI `expand`, the editor's expanded view): variables, mail, chained events. */
+export function formatActivation(act: Activation, chain: string): string {
+  let out = '';
+  for (const [k, v] of act.late.vars) out += `${k}=${v === null ? 'None' : v}\n`;
+  if (act.refused) out += `# hcron refuses to run it (${act.refused}): no mail, no chaining; below is what would happen if it ran\n`;
+  out += '# on success\n';
+  if (act.mail) {
+    out += `mail.to=${act.mail.to.join(', ')}\n`;
+    if (act.mail.dropped.length) out += `# mail.dropped=${act.mail.dropped.join(', ')} (over max_email_notifications)\n`;
+    out += `mail.subject=${act.mail.subject}\nmail.body=${JSON.stringify(act.mail.body)}\n`;
+  } else out += '# mail: none (notify_email is empty)\n';
+  for (const plan of [act.onSuccess, act.onFailure]) {
+    if (plan === act.onFailure) out += '# on failure (failover_event)\n';
+    if (!plan.pieces.length) out += `# ${plan.field}: nothing chained\n`;
+    else if (plan.blocked) out += `# ${plan.field}: nothing queued: ${plan.blocked}\n`;
+    else
+      for (const o of plan.outcomes)
+        out +=
+          o.kind === 'queued'
+            ? `queued: ${o.name}  trigger=${plan.field === 'next_event' ? 'next' : 'failover'}  HCRON_EVENT_CHAIN=${chain}:${o.name}\n`
+            : o.kind === 'does-not-exist'
+              ? `error: chained event (${o.name}) does not exist.\n`
+              : `error: chained event (${o.name}) was rejected (${o.reason}).\n`;
+  }
+  return out;
+}
