@@ -32,6 +32,8 @@ const EDITS = arg('--edits', 50);
 const FLIPS = arg('--flips', 10);
 const HOVERS = arg('--hovers', 200);
 const MAX_PUBLISHED = 5000;
+// node options for the server process, e.g. --node-args=--max-old-space-size=600
+const NODE_ARGS = (process.argv.find((a) => a.startsWith('--node-args=')) ?? '--node-args=').slice('--node-args='.length).split(' ').filter(Boolean);
 
 const pct = (a, q) => {
   const s = [...a].sort((x, y) => x - y);
@@ -69,7 +71,7 @@ const walk = (d) => {
 };
 walk(events);
 
-const s = await startServer({ folder: ws, settings: { overrides: { max_events_per_user: 100000 } } });
+const s = await startServer({ folder: ws, settings: { overrides: { max_events_per_user: 100000 } }, nodeArgs: NODE_ARGS });
 const pid = s.child.pid;
 const t0 = performance.now(); // `initialized` was just sent
 s.open(tplPath, tplText);
@@ -139,7 +141,7 @@ if (!process.argv.includes('--keep')) fs.rmSync(ws, { recursive: true, force: tr
 const row = (what, value, target, ok) => `| ${what.padEnd(44)} | ${value.padStart(22)} | ${target.padStart(10)} | ${ok === undefined ? '    ' : ok ? 'ok  ' : 'MISS'} |`;
 const f = (x) => x.toFixed(1);
 const out = [
-  `hcron language server benchmark: ${facts.events} events (${callers} callers of ${facts.template} through ${linkNames.size} symlinks), node ${process.version}, ${os.cpus()[0]?.model ?? ''} x${os.cpus().length}`,
+  `hcron language server benchmark${NODE_ARGS.length ? ` (server run with node ${NODE_ARGS.join(' ')})` : ''}: ${facts.events} events (${callers} callers of ${facts.template} through ${linkNames.size} symlinks), node ${process.version}, ${os.cpus()[0]?.model ?? ''} x${os.cpus().length}`,
   `tree generated in ${Math.round(genMs)} ms; server: ${loadLog.replace(/^.*: /, '')}; ${published} files published (cap ${MAX_PUBLISHED})`,
   '',
   '| measure                                      |                  value |     target | ok   |',

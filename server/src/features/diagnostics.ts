@@ -13,6 +13,8 @@ import type { Env, Positions } from './common';
 
 export const DEBOUNCE_MS = 50;
 export const MAX_FILES = 5000;
+/** Above this many closed files in one change, they are published in slices. */
+const SLICE_FILES = 100;
 
 const SEVERITY: Record<Severity, DiagnosticSeverity> = {
   error: DiagnosticSeverity.Error,
@@ -49,6 +51,9 @@ export class DiagnosticsPublisher {
   /** URIs whose last publication was not empty. */
   private readonly nonEmpty = new Set<string>();
   private readonly pending = new Map<string, Pending>();
+  private backlog: { model: TreeModel; archive: string }[] = [];
+  private head = 0;
+  private draining = false;
   /** Closed files published (counted against MAX_FILES). */
   private closedPublished = 0;
   /** Observers (tests, benchmarks): called after each publication. */
@@ -67,7 +72,32 @@ export class DiagnosticsPublisher {
     const closed: string[] = [];
     for (const f of all) (this.positions.isOpen(model, f) ? open : closed).push(f);
     for (const f of open) this.schedule(model, f);
-    for (const f of closed) this.schedule(model, f);
+    if (closed.length <= SLICE_FILES) for (const f of closed) this.schedule(model, f);
+    else {
+      // many closed files (a tree just loaded, a template's callers): in
+      // slices, so requests waiting meanwhile are answered first
+      for (const f of closed) this.backlog.push({ model, archive: f });
+      this.drainBacklog();
+    }
+  }
+
+  private drainBacklog(): void {
+    if (this.draining) return;
+    this.draining = true;
+    const step = () => {
+      const t = performance.now();
+      while (this.head < this.backlog.length && performance.now() - t < 10) {
+        const { model, archive } = this.backlog[this.head++];
+        this.schedule(model, archive);
+      }
+      if (this.head < this.backlog.length) setImmediate(step);
+      else {
+        this.backlog = [];
+        this.head = 0;
+        this.draining = false;
+      }
+    };
+    setImmediate(step);
   }
 
   /** Republish everything of a tree (after a document opens: its version). */
