@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { LINKS, messages, posOf, seedWorkspace, startServer, uriOf, pathOf } from './helpers.mjs';
 
-const EVENT = (extra) =>
+const EVENT = (extra = []) =>
   ['as_user=', 'host=h1.example.com', 'command=/bin/true', 'notify_email=', 'notify_message=', 'when_month=*', 'when_day=*', 'when_hour=*', 'when_minute=7', 'when_dow=*', ...extra].join('\n') + '\n';
 
 const EXTRA = {
@@ -233,7 +233,11 @@ describe('hcron language server on the seed tree (stdio)', () => {
 describe('edits of open documents and disk changes', () => {
   let s, ws, events, p;
   before(async () => {
-    ({ ws, events } = seedWorkspace({ chainer: EVENT(['failover_event=nope:/newdir/x']) }));
+    ({ ws, events } = seedWorkspace({
+      chainer: EVENT(['failover_event=nope:/newdir/x']),
+      'inc/common': 'host=h2.example.com\n',
+      includer: 'include /inc/common\n' + EVENT().replace('host=h1.example.com\n', ''),
+    }));
     p = (rel) => path.join(events, rel);
     s = await startServer({ folder: ws });
     s.open(p('failover/email_target_template'));
@@ -282,6 +286,21 @@ describe('edits of open documents and disk changes', () => {
     await s.diags(bob, (d) => !d.some((x) => x.code === 'template'));
     await s.diags(p('regular_bob'), (d) => d.some((x) => x.code === 'chain-target-scheduled'));
     await s.diags(tpl, (d) => d.some((x) => x.code === 'symlinked-template'));
+  });
+
+  it('an unsaved edit of an include fragment reaches the events that include it', async () => {
+    const frag = p('inc/common');
+    const text = s.open(frag);
+    await s.diags(frag, (d) => d.some((x) => x.code === 'include-fragment'));
+    s.change(frag, text + 'this line has no equals sign\n');
+    const d = await s.diags(p('includer'), (x) => x.some((y) => y.code === 'hcron-status'));
+    const st = d.find((y) => y.code === 'hcron-status');
+    assert.match(st.message, /^rejected: bad definition/);
+    assert.equal(st.range.start.line, 0, 'shown on the include line');
+    assert.equal(pathOf(st.relatedInformation?.[0]?.location.uri ?? d.find((y) => y.code === 'no-equals').relatedInformation[0].location.uri), frag);
+    s.change(frag, text);
+    await s.diags(p('includer'), (x) => !x.some((y) => y.code === 'hcron-status'));
+    s.close(frag);
   });
 
   it('closing an edited document falls back to the disk text', async () => {
