@@ -103,6 +103,14 @@ for (let i = 0; i < HOVERS; i++) {
 
 const rssHovers = vmHWM(pid);
 
+// the status view's request: every event of the tree
+const treesMs = [];
+for (let i = 0; i < 5; i++) {
+  const a = performance.now();
+  await s.request('hcron/trees');
+  treesMs.push(performance.now() - a);
+}
+
 // edits -> republished diagnostics of the edited document
 async function timeEdit(text) {
   const n = s.publications.length;
@@ -150,6 +158,7 @@ const out = [
   row(`edit -> republished diagnostics (${EDITS} edits)`, `p50 ${f(pct(edits, 50))} / p95 ${f(pct(edits, 95))} ms`, '<= 50 ms', pct(edits, 95) <= 50),
   row(`verdict-flipping edit (${FLIPS}), own document`, `p50 ${f(pct(flips, 50))} / p95 ${f(pct(flips, 95))} ms`, '', undefined),
   row(`hover on notify_message (${HOVERS})`, `p50 ${f(pct(hovers, 50))} / p95 ${f(pct(hovers, 95))} ms`, '<= 20 ms', pct(hovers, 95) <= 20),
+  row('hcron/trees, every event (5)', `p50 ${f(pct(treesMs, 50))} ms`, '', undefined),
   row('peak RSS of the server (VmHWM)', `${Math.round(rss)} MB`, '<= 500 MB', rss <= 500),
   '',
   `files republished after one verdict-flipping edit (callers): ${callersRepublished}`,
