@@ -4,6 +4,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { ConfigError, HcronConfig, makeConfig, parseOverride, PyValue } from '../engine/config';
+import { snapshotOfScan } from '../engine/snapshot';
 import { activate, formatActivation, RunContext, Trigger } from '../engine/late';
 import { LoadedTree, loadEventsDir } from '../engine/load';
 import { DEFAULT_LIMITS, ScanLimits, ScanResult } from '../engine/scan';
@@ -150,6 +151,9 @@ function cmdStatus(p: Parsed): number {
   const { loaded } = load(p, eventsDir(p), false);
   process.stdout.write(formatRecords(loaded.verdict.records, format));
   for (const n of treeNotes(loaded.scan, loaded.verdict)) process.stderr.write(`hcron-check: ${n}\n`);
+  const snap = snapshotOfScan(loaded.scan, loaded.tree.config);
+  if (snap.bytes > snap.limit)
+    process.stderr.write(`hcron-check: events: hcron reload would refuse this tree (compressed snapshot about ${snap.bytes} bytes > max_hcron_tree_snapshot_size ${snap.limit}); the scheduler keeps the previous snapshot\n`);
   return 0;
 }
 

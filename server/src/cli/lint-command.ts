@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { HcronConfig } from '../engine/config';
 import { Finding, lineIndex, lintAll, stateFromJudgements } from '../engine/lint';
 import { judgeScan } from '../engine/load';
+import { snapshotOfScan } from '../engine/snapshot';
 import { DEFAULT_LIMITS, ScanLimits, scanEventsDir } from '../engine/scan';
 import { configContext } from '../engine/status';
 
@@ -63,6 +64,7 @@ export function runLint(paths: string[], format: string, getConfig: () => HcronC
       noEvents: loaded.verdict.noEvents,
       stoppedAt: loaded.scan.stoppedAt,
       problems: loaded.scan.problems,
+      snapshot: snapshotOfScan(loaded.scan, config),
     });
     const whole = onlys.includes(undefined);
     const lineIndexes = new Map<string, ReturnType<typeof lineIndex>>(); // one per file: 100,000 findings in a 2 MB file stay linear

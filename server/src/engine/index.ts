@@ -11,3 +11,4 @@ export * from './substitute';
 export * from './tree';
 export * from './when';
 export * from './lint';
+export * from './snapshot';

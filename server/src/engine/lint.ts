@@ -50,6 +50,8 @@ export interface LintState {
   noEvents?: { path: string; message: string };
   stoppedAt?: { path: string; message: string };
   problems?: { path: string; message: string }[];
+  /** Estimated size of hcron reload's compressed snapshot of the tree. */
+  snapshot?: { bytes: number; limit: number };
   /** Current time (for "all years in the past"); default now. */
   now?: Date;
 }
@@ -704,6 +706,11 @@ export function lintTreeLevel(state: LintState, opts: LintOptions = {}): Finding
   const c = new Collector(undefined, opts.severity);
   if (state.noEvents) c.add({ file: state.noEvents.path, start: 0, end: 0, severity: 'error', code: 'no-events', message: state.noEvents.message });
   if (state.stoppedAt) c.add({ file: state.stoppedAt.path, start: 0, end: 0, severity: 'error', code: 'unreadable', message: state.stoppedAt.message });
+  const snap = state.snapshot;
+  if (snap && snap.bytes > snap.limit)
+    c.add({ file: 'events', start: 0, end: 0, severity: 'error', code: 'snapshot-too-big', message: `hcron reload will refuse this tree: its compressed snapshot is about ${snap.bytes} bytes, over max_hcron_tree_snapshot_size (${snap.limit}); the scheduler keeps the previous snapshot, so none of these edits take effect` });
+  else if (snap && snap.bytes > snap.limit * 0.9)
+    c.add({ file: 'events', start: 0, end: 0, severity: 'warning', code: 'snapshot-too-big', message: `the compressed snapshot is about ${snap.bytes} bytes, close to max_hcron_tree_snapshot_size (${snap.limit}): past it, hcron reload refuses the whole tree` });
   for (const p of state.problems ?? []) c.add({ file: p.path, start: 0, end: 0, severity: 'warning', code: 'scan', message: p.message });
   if (state.tree.ignoreProblem) c.add({ file: 'events', start: 0, end: 0, severity: 'warning', code: 'config', message: state.tree.ignoreProblem });
   for (const d of state.tree.dropped) {
