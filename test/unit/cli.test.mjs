@@ -125,10 +125,10 @@ test('bad usage and unreadable input: exit 2 and one line, never a stack trace',
 
 test('a tree whose compressed snapshot is over max_hcron_tree_snapshot_size: reload would refuse it', () => {
   const events = seedTree();
-  const st = run(['status', '--set', 'max_hcron_tree_snapshot_size=1000', events]);
+  const st = run(['status', '--set', 'max_hcron_tree_snapshot_size=500', events]);
   assert.equal(st.code, 0);
-  assert.match(st.stderr, /hcron reload would refuse this tree \(compressed snapshot about \d+ bytes > max_hcron_tree_snapshot_size 1000\)/);
-  const lint = run(['lint', '--set', 'max_hcron_tree_snapshot_size=1000', events]);
+  assert.match(st.stderr, /hcron reload would refuse this tree \(compressed snapshot about \d+ bytes > max_hcron_tree_snapshot_size 500\)/);
+  const lint = run(['lint', '--set', 'max_hcron_tree_snapshot_size=500', events]);
   assert.equal(lint.code, 1);
   assert.match(lint.stdout, /error: snapshot-too-big: hcron reload will refuse this tree/);
   assert.doesNotMatch(run(['lint', events]).stdout, /snapshot-too-big/);
