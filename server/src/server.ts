@@ -22,6 +22,7 @@ import { findHcronTrees, treeRootFor, treesFromSetting } from './discovery';
 import { Env, pathOfUri, Positions } from './features/common';
 import { registerCompletion, TRIGGER_CHARACTERS } from './features/completion';
 import { registerCustom } from './features/custom';
+import { EDITING_REQUESTS, editingCapabilities, refreshEditing, registerEditing } from './features/editing';
 import { registerDefinition } from './features/definition';
 import { DiagnosticsPublisher } from './features/diagnostics';
 import { registerDocumentLinks } from './features/documentLinks';
@@ -80,6 +81,7 @@ const host: WorkspaceHost = {
     if (treesChangedTimer) return;
     treesChangedTimer = setTimeout(() => {
       treesChangedTimer = undefined;
+      refreshEditing(env, caps);
       void connection.sendNotification('hcron/treesChanged');
     }, 100);
   },
@@ -200,8 +202,9 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
       workspaceSymbolProvider: true,
       completionProvider: { triggerCharacters: TRIGGER_CHARACTERS, resolveProvider: false },
       documentLinkProvider: { resolveProvider: false },
-      workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
-      experimental: { hcron: { requests: ['hcron/trees', 'hcron/statusText', 'hcron/expand'], notifications: ['hcron/treesChanged'] } },
+      ...editingCapabilities(),
+      workspace: { workspaceFolders: { supported: true, changeNotifications: true }, ...editingCapabilities().workspace },
+      experimental: { hcron: { requests: ['hcron/trees', 'hcron/statusText', 'hcron/expand', ...EDITING_REQUESTS], notifications: ['hcron/treesChanged'] } },
     },
     serverInfo: { name: 'hcron-language-server', version: VERSION },
   };
@@ -294,6 +297,7 @@ registerWorkspaceSymbols(() => env, positions);
 registerReferences(() => env, positions);
 registerDocumentLinks(() => env, positions);
 registerCustom(() => env, positions);
+registerEditing(() => env, positions, () => caps);
 
 documents.listen(connection);
 connection.listen();

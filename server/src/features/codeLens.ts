@@ -1,0 +1,32 @@
+// textDocument/codeLens: hcron's verdict, the callers (opening the
+// references) and the symlinked names on the first line; the next run on the
+// first when_* line (service/codeLens.ts).
+//
+// A lens with locations runs the client command `hcron.showReferences`
+// (arguments: document URI, position, LSP locations); the VS Code client
+// registers it (it opens the references peek). Other clients show the title.
+
+import { CodeLens } from 'vscode-languageserver/node';
+import { codeLenses } from '../service';
+import { docTarget, Env, guarded, Positions } from './common';
+
+export const SHOW_REFERENCES = 'hcron.showReferences';
+
+export function registerCodeLens(env: () => Env, positions: Positions): void {
+  env().connection.onCodeLens(
+    guarded(env, 'codeLens', [] as CodeLens[], async (params, token) => {
+      const t = await docTarget(env(), positions, params.textDocument.uri, token);
+      if (!t) return [];
+      return codeLenses(t.ctx, { now: new Date() }).map((l): CodeLens => {
+        const pos = t.doc.positionAt(l.offset);
+        const range = { start: pos, end: pos };
+        const locations = l.locations?.map((x) => positions.location(t.model, x));
+        return {
+          range,
+          command: locations?.length ? { title: l.title, command: SHOW_REFERENCES, arguments: [params.textDocument.uri, pos, locations] } : { title: l.title, command: '' },
+          data: { kind: l.kind },
+        };
+      });
+    }),
+  );
+}
