@@ -90,8 +90,6 @@ for (;;) {
 const readyMs = performance.now() - t0;
 const rssReady = vmHWM(pid);
 const loadLog = s.logs.find((l) => /events, .* loaded in/.test(l)) ?? '';
-await sleep(300);
-const published = new Set(s.publications.map((p) => p.path)).size;
 
 // hover latency
 const hovers = [];
@@ -102,6 +100,7 @@ for (let i = 0; i < HOVERS; i++) {
 }
 
 const rssHovers = vmHWM(pid);
+const published = new Set(s.publications.map((p) => p.path)).size;
 
 // the status view's request: every event of the tree
 const treesMs = [];
