@@ -90,6 +90,7 @@ export const CASES = [
       // 2,000 deep with X defined it never finishes (about 3^1000 steps).
       status: 'accepted::/defined2000\naccepted::/defined25\naccepted::/undefined2000\naccepted::/when25\n',
       lintCodes: ['deep-selector'],
+      stderr: /^hcron-check: \/defined2000: the value of Y is nested deeper than 300 selectors.*\nhcron-check: \/undefined2000: .*\n$/,
       hcronNote: 'hcron never finishes /defined2000 (exponential in the depth) and /defined25 takes about 3^25 steps',
     },
   },
@@ -130,7 +131,8 @@ export const CASES = [
     expect: {
       status:
         'accepted::/cmd\nrejected:cannot process include(s):/inc\nrejected:bad definition:/noeq\naccepted::/plain\naccepted::/refs\nrejected:bad when_* setting:/when\n',
-      hcronNote: "hcron's reload refuses these (the compressed snapshot is over max_hcron_tree_snapshot_size, 262144); hcron run reads them as shown",
+      stderr: /^hcron-check: events: hcron reload would refuse this tree \(compressed snapshot about \d+ bytes > max_hcron_tree_snapshot_size 262144\)/,
+      hcronNote: "hcron's reload refuses the tree (the compressed snapshot is over max_hcron_tree_snapshot_size, 262144); the status is what hcron run (the oracle's --direct) reports",
     },
   },
   {
@@ -158,7 +160,12 @@ export const CASES = [
       }
       return writeFiles(path.join(dir, 'events'), { many: s, plain: BASE + Array.from({ length: 50_000 }, (_, i) => `P${i}=${i}\n`).join('') });
     },
-    expect: { status: 'rejected:bad when_* setting:/many\naccepted::/plain\n', lintCodes: ['unknown-when-field', 'forward-reference', 'undefined-reference'] },
+    expect: {
+      status: 'rejected:bad when_* setting:/many\naccepted::/plain\n',
+      lintCodes: ['unknown-when-field', 'forward-reference', 'undefined-reference', 'too-many-findings'],
+      stderr: /^hcron-check: events: hcron reload would refuse this tree/,
+      hcronNote: "hcron's reload refuses the tree (snapshot too big); the status is hcron run's (oracle --direct)",
+    },
   },
   {
     name: 'continuations-100000',
@@ -369,7 +376,12 @@ export const CASES = [
       for (let i = 0; i < 30_000; i++) fs.writeFileSync(path.join(events, 'many', `f${String(i).padStart(5, '0')}`), i % 2 ? BASE : 'X=1\n');
       return events;
     },
-    expect: { statusLines: 30_000, status: { head: 'rejected:not fully specified, missing field (as_user):/many/f00000\naccepted::/many/f00001\n' } },
+    expect: {
+      statusLines: 30_000,
+      status: { head: 'rejected:not fully specified, missing field (as_user):/many/f00000\naccepted::/many/f00001\n' },
+      stderr: /^hcron-check: events: hcron reload would refuse this tree/,
+      hcronNote: "hcron's reload refuses the tree (snapshot too big); the status is hcron run's (oracle --direct)",
+    },
   },
   {
     name: 'permission-denied',

@@ -30,12 +30,16 @@ export interface SubstituteInfo {
   maxDepth?: number;
   /** Set when selectors nested deeper than MAX_SELECTOR_DEPTH were left as written. */
   tooDeep?: boolean;
+  /** Work done, deterministic (tests check it grows linearly): references evaluated without the memo, and characters handled. */
+  evals?: number;
+  work?: number;
 }
 
 interface Ctx {
   vars: VarTable;
   memo: Map<string, string>;
   work: number;
+  evals: number;
   info?: SubstituteInfo;
 }
 
@@ -93,7 +97,7 @@ export function substitute(value: string, vars: VarTable, info?: SubstituteInfo)
   if (value.indexOf('$') < 0 && value.indexOf('#') < 0) return value;
   const { refs } = scanReferences(value);
   if (refs.length === 0) return value;
-  const ctx: Ctx = { vars, memo: new Map(), work: 0, info };
+  const ctx: Ctx = { vars, memo: new Map(), work: 0, evals: 0, info };
   try {
     let out = '';
     let last = 0;
@@ -108,6 +112,11 @@ export function substitute(value: string, vars: VarTable, info?: SubstituteInfo)
       return value;
     }
     throw e;
+  } finally {
+    if (info) {
+      info.evals = ctx.evals;
+      info.work = ctx.work;
+    }
   }
 }
 
@@ -126,6 +135,7 @@ function evalRef(s: string, ctx: Ctx, depth: number): string {
   const cached = ctx.memo.get(s);
   if (cached !== undefined) return cached;
   ctx.work += s.length;
+  ctx.evals++;
   if (ctx.work > WORK_BUDGET) throw new TooComplex();
   const r = evalRefUncached(s, ctx, depth);
   ctx.memo.set(s, r);
