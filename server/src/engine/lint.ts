@@ -47,6 +47,8 @@ export interface LintState {
   record(name: string): StatusRecord | undefined;
   /** Names of events whose includes read this archive path. */
   includers(path: string): string[];
+  /** Optional index: names of the events whose next_event/failover_event pieces name this event, in load order. */
+  callers?(name: string): string[];
   noEvents?: { path: string; message: string };
   stoppedAt?: { path: string; message: string };
   problems?: { path: string; message: string }[];

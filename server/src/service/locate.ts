@@ -208,7 +208,20 @@ export interface Caller {
 export function callersOf(state: LintState, names: Iterable<string>, runnableOnly = true): Caller[] {
   const want = new Set(names);
   const out: Caller[] = [];
-  for (const cj of allJudgements(state)) {
+  // With the server's callers index only the events that name one of these are read, not the whole tree.
+  let candidates: Judgement[];
+  if (state.callers) {
+    const seen = new Set<string>();
+    candidates = [];
+    for (const n of want)
+      for (const c of state.callers(n)) {
+        if (seen.has(c)) continue;
+        seen.add(c);
+        const cj = state.judgement(c);
+        if (cj) candidates.push(cj);
+      }
+  } else candidates = allJudgements(state);
+  for (const cj of candidates) {
     if (runnableOnly && !cj.runnable) continue;
     for (const field of ['next_event', 'failover_event'] as const) {
       let a: Assignment | undefined;
