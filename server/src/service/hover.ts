@@ -13,7 +13,7 @@ import { evalAssignments, substitute, VarTable } from '../engine/substitute';
 import { nameOf } from '../engine/tree';
 import { describeWhen, evalWhen, expireSeconds, isWhenField, nextRuns, WhenSet, WHEN_RANGES } from '../engine/when';
 import { BUILTIN_DOCS, codeBlock, FIELD_DOCS, inlineCode } from './docs';
-import { callersOf, Doc, docOf, Hit, locate, namesOfFile, Piece, RefAt, sameAssignment } from './locate';
+import { callerCount, callersOf, Doc, docOf, Hit, locate, namesOfFile, Piece, RefAt, sameAssignment } from './locate';
 import type { DocContext, HoverOptions, HoverResult } from './types';
 
 /** At most this many ways to run are evaluated per hover. */
@@ -67,17 +67,18 @@ interface Way {
 }
 
 /** Every way the document's text runs, in order: its own name by the clock and as a chain target, then each other name. */
-export function waysToRun(doc: Doc, opts: HoverOptions): { ways: Way[]; notes: string[] } {
+export function waysToRun(doc: Doc, opts: HoverOptions, limit = Infinity): { ways: Way[]; notes: string[]; more: number } {
   const { state } = doc;
   const ways: Way[] = [];
   const notes: string[] = [];
   if (!doc.isEvent) {
     notes.push(`${inlineCode(doc.j.ref.name)} is not an event hcron loads (${whyNotLoaded(doc)}): it never runs.`);
-    return { ways, notes };
+    return { ways, notes, more: 0 };
   }
   const names = [doc.j.ref.name, ...namesOfFile(state, doc.content).filter((n) => n !== doc.j.ref.name)];
-  const callers = callersOf(state, names);
   const base = { at: opts.now, user: opts.user, serverName: state.ctx.serverName, hostName: state.ctx.hostName, placeholders: true as const };
+  // A template may have thousands of callers: build only the ways that will be shown, count the rest.
+  let built = 0;
   for (const n of names) {
     const jn = n === doc.j.ref.name ? doc.j : state.judgement(n);
     if (!jn) continue;
@@ -87,17 +88,20 @@ export function waysToRun(doc: Doc, opts: HoverOptions): { ways: Way[]; notes: s
       notes.push(`${inlineCode(n)}${link}: rejected (${reason}): hcron keeps no definition, so it never runs (chaining to it logs "was rejected").`);
       continue;
     }
-    if (status(jn.type) === 'accepted') ways.push({ label: `${inlineCode(n)}${link} by the clock`, j: jn, run: { ...base, trigger: 'clock', chain: n } });
-    else notes.push(`${inlineCode(n)}${link} is not scheduled by the clock (rejected: ${reason}).`);
-    for (const c of callers) {
-      if (c.target !== n) continue;
+    if (status(jn.type) === 'accepted') {
+      if (ways.length < limit) ways.push({ label: `${inlineCode(n)}${link} by the clock`, j: jn, run: { ...base, trigger: 'clock', chain: n } });
+      built++;
+    } else notes.push(`${inlineCode(n)}${link} is not scheduled by the clock (rejected: ${reason}).`);
+    if (ways.length >= limit) continue;
+    for (const c of callersOf(state, [n], true, limit - ways.length)) {
       const trigger = c.field === 'failover_event' ? 'failover' : 'next';
       const chain = `${c.caller.ref.name}:${n}`;
       ways.push({ label: `${inlineCode(n)}${link} as ${c.field} of ${inlineCode(c.caller.ref.name)}`, j: jn, run: { ...base, trigger, chain } });
     }
   }
-  if (ways.length === 0 && notes.length === 0) notes.push('Nothing runs this event.');
-  return { ways, notes };
+  const total = built + callerCount(state, names);
+  if (total === 0 && notes.length === 0) notes.push('Nothing runs this event.');
+  return { ways, notes, more: Math.max(0, total - ways.length) };
 }
 
 /** hcron's reason for an event, with the real verdict when max_events_per_user overwrote it. */
@@ -126,9 +130,9 @@ function lateTableBefore(j: Judgement, run: RunContext, k: number): VarTable {
  * at MAX_CONTEXTS ways), then the value; then the names that do not run.
  */
 function perWay(doc: Doc, opts: HoverOptions, render: (w: Way) => string | undefined): string {
-  const { ways, notes } = waysToRun(doc, opts);
+  const { ways, notes, more } = waysToRun(doc, opts, MAX_CONTEXTS);
   const groups = new Map<string, Way[]>();
-  for (const w of ways.slice(0, MAX_CONTEXTS)) {
+  for (const w of ways) {
     const body = render(w);
     if (body === undefined) continue;
     const g = groups.get(body) ?? [];
@@ -137,7 +141,7 @@ function perWay(doc: Doc, opts: HoverOptions, render: (w: Way) => string | undef
   }
   const parts: string[] = [];
   for (const [body, g] of groups) parts.push(`${g.map((w) => `- **${w.label}** — ${runText(w)}`).join('\n')}\n\n${body}`);
-  if (ways.length > MAX_CONTEXTS) parts.push(`*… and ${ways.length - MAX_CONTEXTS} more way${ways.length - MAX_CONTEXTS > 1 ? 's' : ''} to run, not shown.*`);
+  if (more > 0) parts.push(`*… and ${more} more way${more > 1 ? 's' : ''} to run, not shown.*`);
   for (const n of notes.slice(0, MAX_CONTEXTS)) parts.push(n);
   if (notes.length > MAX_CONTEXTS) parts.push(`*… and ${notes.length - MAX_CONTEXTS} more names that do not run.*`);
   return parts.join('\n\n');

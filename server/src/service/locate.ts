@@ -205,7 +205,7 @@ export interface Caller {
 }
 
 /** Chain pieces of the whole tree (final next_event/failover_event of each event) that name one of `names`. */
-export function callersOf(state: LintState, names: Iterable<string>, runnableOnly = true): Caller[] {
+export function callersOf(state: LintState, names: Iterable<string>, runnableOnly = true, max = Infinity): Caller[] {
   const want = new Set(names);
   const out: Caller[] = [];
   // With the server's callers index only the events that name one of these are read, not the whole tree.
@@ -232,6 +232,7 @@ export function callersOf(state: LintState, names: Iterable<string>, runnableOnl
         }
       if (!a) continue;
       for (const p of piecesOf(cj.ref.name, a)) if (!p.late && want.has(p.name)) out.push({ caller: cj, field, target: p.name, piece: p, a });
+      if (out.length >= max) return out;
     }
   }
   return out;
@@ -240,4 +241,12 @@ export function callersOf(state: LintState, names: Iterable<string>, runnableOnl
 /** The assignment of `j` standing for the same line of the same file as `a` (the same text under another name). */
 export function sameAssignment(j: Judgement, a: Assignment): number {
   return j.assignments.findIndex((b) => b.line.ll.file === a.line.ll.file && b.line.ll.index === a.line.ll.index && b.line.via.length === a.line.via.length && (a.line.via.length === 0 || b.line.via[0]?.index === a.line.via[0]?.index));
+}
+
+/** How many (caller, name) pairs chain to these names: the callers index when there is one, else a full count. */
+export function callerCount(state: LintState, names: Iterable<string>): number {
+  if (!state.callers) return callersOf(state, names).length;
+  let n = 0;
+  for (const name of names) n += state.callers(name).length;
+  return n;
 }
