@@ -11,6 +11,8 @@ import {
   TransportKind,
 } from 'vscode-languageclient/node';
 import { Commands, ui } from './commands';
+import type { ChainGraphState } from './chainGraph';
+import { Editing } from './editing';
 import { LanguageDetection } from './languageDetection';
 import { TreeInfo, TreesChangedNotification } from './protocol';
 import { StatusBar } from './statusBar';
@@ -26,6 +28,9 @@ export interface HcronApi {
   getStatusBarText(): string | undefined;
   refreshTrees(): Promise<TreeInfo[]>;
   ui: typeof ui;
+  /** The chain graph view's state, and a way to click one of its nodes. */
+  chainGraph(): ChainGraphState;
+  openChainGraphNode(name: string): Promise<boolean>;
 }
 
 let client: LanguageClient | undefined;
@@ -41,7 +46,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<HcronA
   const statusBar = new StatusBar(store);
   const commands = new Commands(store, () => client, log);
   const detection = new LanguageDetection(log);
-  context.subscriptions.push(store, view, treeView, statusBar, commands, detection);
+  const editing = new Editing(store, () => client, log);
+  context.subscriptions.push(store, view, treeView, statusBar, commands, detection, editing);
   context.subscriptions.push(
     store.onDidChange((trees) => {
       const rejected = trees.reduce((n, t) => n + t.events.filter((e) => e.status === 'rejected' && e.type !== 'template' && e.reason !== 'template').length, 0);
@@ -125,6 +131,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<HcronA
       return statusBar.text;
     },
     refreshTrees: () => store.refresh(),
+    chainGraph: () => editing.graph.state,
+    openChainGraphNode: (name) => editing.graph.openNode(name),
     ui,
   };
 }

@@ -344,6 +344,13 @@ function verdictChanges(state: LintState, moves: readonly Move[], edits: TextEdi
     if (l !== undefined) out.link = l;
     return out;
   });
+  // folders a move creates
+  const have = new Set(members.map((m) => m.path));
+  for (const m of [...members])
+    for (let d = dirname(m.path); d.startsWith('events/') && !have.has(d); d = dirname(d)) {
+      have.add(d);
+      members.push({ path: d, kind: 'dir' });
+    }
   const texts = new Map<string, string>();
   for (const [file, es] of editsByFile(edits)) {
     const t = state.src.text(file);
