@@ -265,6 +265,31 @@ export const CASES = [
         'accepted::/arabic\naccepted::/devanagari\naccepted::/fullwidth\naccepted::/math\naccepted::/mixed\nrejected:bad when_* setting:/roman\nrejected:bad when_* setting:/superscript\naccepted::/underscore\n',
     },
   },
+  {
+    name: 'bad-names',
+    about: 'file, folder and link names that are not UTF-8 (hcron reads them with Python\'s surrogateescape), next to names in U+E000-U+FFFF',
+    build: (dir) => {
+      const events = writeFiles(path.join(dir, 'events'), { ok: BASE, '\ue000private': BASE, 'z\uffeb': BASE });
+      const b = (...parts) => Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : Buffer.from(p))));
+      const at = (...parts) => b(events, '/', ...parts);
+      fs.writeFileSync(at('bad', [0xff], 'name'), BASE);
+      fs.writeFileSync(at([0xe2, 0x82], 'cut'), BASE + 'X=1\n');
+      fs.mkdirSync(at('dir', [0xc0, 0xaf]));
+      fs.writeFileSync(at('dir', [0xc0, 0xaf], '/inner'), BASE);
+      fs.symlinkSync(b('bad', [0xff], 'name'), at('link-to-bad'));
+      fs.symlinkSync(b('dir', [0xc0, 0xaf], '/inner'), at('link-into-bad-dir'));
+      fs.symlinkSync(b('missing', [0xfe]), at('dangling', [0xfe]));
+      fs.writeFileSync(at('inc'), BASE + 'include ok\n');
+      return events;
+    },
+    expect: {
+      // hcron's bytes: lone surrogates stand for the raw bytes it prints (see encodeSurrogateEscape)
+      status:
+        'accepted::/bad\udcffname\naccepted::/dir\udcc0\udcaf/inner\naccepted::/inc\naccepted::/link-into-bad-dir\naccepted::/link-to-bad\naccepted::/ok\naccepted::/z\uffeb\naccepted::/\udce2\udc82cut\naccepted::/\ue000private\n',
+      absent: ['/dangling\udcfe'],
+      lintCodes: ['dropped'],
+    },
+  },
   // ---------------------------------------------------------------- symlinks
   {
     name: 'symlink-storm',

@@ -7,6 +7,7 @@ import { ConfigError, HcronConfig, makeConfig, parseOverride, PyValue } from '..
 import { snapshotOfScan } from '../engine/snapshot';
 import { activate, formatActivation, RunContext, Trigger } from '../engine/late';
 import { LoadedTree, loadEventsDir } from '../engine/load';
+import { encodeSurrogateEscape } from '../engine/py';
 import { DEFAULT_LIMITS, ScanLimits, ScanResult } from '../engine/scan';
 import { formatRecords, configContext, pyJsonDumps, TreeVerdict } from '../engine/status';
 import { LintInputError, runLint } from './lint-command';
@@ -149,8 +150,8 @@ export function treeNotes(scan: ScanResult, verdict: TreeVerdict): string[] {
 function cmdStatus(p: Parsed): number {
   const format = choice(p, '--format', ['es', 'all', 'status', 'json'] as const, 'es');
   const { loaded } = load(p, eventsDir(p), false);
-  process.stdout.write(formatRecords(loaded.verdict.records, format));
-  for (const n of treeNotes(loaded.scan, loaded.verdict)) process.stderr.write(`hcron-check: ${n}\n`);
+  process.stdout.write(encodeSurrogateEscape(formatRecords(loaded.verdict.records, format))); // names that are not UTF-8: their bytes, as hcron prints them
+  for (const n of treeNotes(loaded.scan, loaded.verdict)) process.stderr.write(encodeSurrogateEscape(`hcron-check: ${n}\n`));
   const snap = snapshotOfScan(loaded.scan, loaded.tree.config);
   if (snap.bytes > snap.limit)
     process.stderr.write(`hcron-check: events: hcron reload would refuse this tree (compressed snapshot about ${snap.bytes} bytes > max_hcron_tree_snapshot_size ${snap.limit}); the scheduler keeps the previous snapshot\n`);
@@ -206,7 +207,7 @@ function cmdExpand(p: Parsed): number {
   }
   let out = `# ${name}: ${entry.record.status} (${entry.record.reason}); HCRON_EVENT_CHAIN=${chain} trigger=${trigger}\n`;
   out += formatActivation(act, chain);
-  process.stdout.write(out);
+  process.stdout.write(encodeSurrogateEscape(out));
   return 0;
 }
 
@@ -229,7 +230,7 @@ export function main(argv: string[]): number {
       return 2;
     }
     if (e instanceof InputError || e instanceof ConfigError || e instanceof LintInputError) {
-      process.stderr.write(`hcron-check: ${e.message}\n`);
+      process.stderr.write(encodeSurrogateEscape(`hcron-check: ${e.message}\n`));
       return 2;
     }
     const err = e as Error;

@@ -7,6 +7,7 @@ import { HcronConfig } from '../engine/config';
 import { Finding, lineIndex, lintAll, stateFromJudgements } from '../engine/lint';
 import { judgeScan } from '../engine/load';
 import { snapshotOfScan } from '../engine/snapshot';
+import { encodeSurrogateEscape } from '../engine/py';
 import { DEFAULT_LIMITS, ScanLimits, scanEventsDir } from '../engine/scan';
 import { configContext } from '../engine/status';
 
@@ -90,7 +91,7 @@ export function runLint(paths: string[], format: string, getConfig: () => HcronC
   } else {
     let s = '';
     for (const r of rows) s += `${r.file}:${r.line}:${r.column}: ${r.f.severity}: ${r.f.code}: ${r.f.message.replace(/\n/g, ' ')}\n`;
-    process.stdout.write(s);
+    process.stdout.write(encodeSurrogateEscape(s)); // file names that are not UTF-8: their bytes
     process.stderr.write(`${rows.length} finding${rows.length === 1 ? '' : 's'}, ${errors} error${errors === 1 ? '' : 's'}\n`);
   }
   return errors ? 1 : 0;

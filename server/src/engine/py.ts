@@ -84,12 +84,43 @@ export function compareCodePoints(a: string, b: string): number {
     const x = a.charCodeAt(i);
     const y = b.charCodeAt(i);
     if (x === y) continue;
-    const xs = x >= 0xd800 && x <= 0xdfff;
-    const ys = y >= 0xd800 && y <= 0xdfff;
-    if (xs !== ys) return xs ? 1 : -1; // a surrogate stands for a code point above U+FFFF
+    // A surrogate pair stands for a code point above U+FFFF; a lone surrogate
+    // (a file-name byte that is not UTF-8, as Python escapes it) is its own code point.
+    const xs = pairedAt(a, i);
+    const ys = pairedAt(b, i);
+    if (xs !== ys) return xs ? 1 : -1;
     return x - y;
   }
   return a.length - b.length;
+}
+
+function pairedAt(s: string, i: number): boolean {
+  const c = s.charCodeAt(i);
+  if (c >= 0xd800 && c <= 0xdbff) {
+    const d = s.charCodeAt(i + 1);
+    return d >= 0xdc00 && d <= 0xdfff;
+  }
+  if (c >= 0xdc00 && c <= 0xdfff) {
+    const h = s.charCodeAt(i - 1);
+    return h >= 0xd800 && h <= 0xdbff;
+  }
+  return false;
+}
+
+const LONE_ESCAPE = /(?<![\ud800-\udbff])[\udc80-\udcff]/;
+
+/** UTF-8 with Python's surrogateescape: a lone U+DC80..U+DCFF is written as the byte it stands for (names that are not UTF-8). */
+export function encodeSurrogateEscape(s: string): Buffer {
+  if (!LONE_ESCAPE.test(s)) return Buffer.from(s, 'utf8');
+  const parts: Buffer[] = [];
+  let last = 0;
+  const re = new RegExp(LONE_ESCAPE.source, 'g');
+  for (let m; (m = re.exec(s)); ) {
+    parts.push(Buffer.from(s.slice(last, m.index), 'utf8'), Buffer.from([s.charCodeAt(m.index) - 0xdc00]));
+    last = m.index + 1;
+  }
+  parts.push(Buffer.from(s.slice(last), 'utf8'));
+  return Buffer.concat(parts);
 }
 
 // ---- Unicode decimal digits (Python int() and \d accept every Nd digit)

@@ -41,39 +41,63 @@ export interface ScanResult extends TreeInput {
 const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 const lossy = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
 
+/** Length of the valid UTF-8 sequence starting at b[i], or 0 if none starts there. */
+export function utf8SeqLen(b: Uint8Array, i: number): number {
+  const c = b[i];
+  if (c < 0x80) return 1;
+  let need: number;
+  let min: number;
+  if (c >= 0xc2 && c <= 0xdf) {
+    need = 1;
+    min = 0x80;
+  } else if (c >= 0xe0 && c <= 0xef) {
+    need = 2;
+    min = 0x800;
+  } else if (c >= 0xf0 && c <= 0xf4) {
+    need = 3;
+    min = 0x10000;
+  } else return 0;
+  if (i + need >= b.length) return 0;
+  let cp = c & (0x3f >> need);
+  for (let k = 1; k <= need; k++) {
+    const d = b[i + k];
+    if ((d & 0xc0) !== 0x80) return 0;
+    cp = (cp << 6) | (d & 0x3f);
+  }
+  if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return 0;
+  return need + 1;
+}
+
 /** Offset of the first invalid UTF-8 sequence, or -1. */
 export function firstInvalidUtf8(b: Uint8Array): number {
-  let i = 0;
-  const n = b.length;
-  while (i < n) {
-    const c = b[i];
-    if (c < 0x80) {
-      i++;
-      continue;
-    }
-    let need: number;
-    let min: number;
-    if (c >= 0xc2 && c <= 0xdf) {
-      need = 1;
-      min = 0x80;
-    } else if (c >= 0xe0 && c <= 0xef) {
-      need = 2;
-      min = 0x800;
-    } else if (c >= 0xf0 && c <= 0xf4) {
-      need = 3;
-      min = 0x10000;
-    } else return i;
-    if (i + need >= n) return i;
-    let cp = c & (0x3f >> need);
-    for (let k = 1; k <= need; k++) {
-      const d = b[i + k];
-      if (d === undefined || (d & 0xc0) !== 0x80) return i;
-      cp = (cp << 6) | (d & 0x3f);
-    }
-    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return i;
-    i += need + 1;
+  for (let i = 0; i < b.length; ) {
+    const k = utf8SeqLen(b, i);
+    if (k === 0) return i;
+    i += k;
   }
   return -1;
+}
+
+/**
+ * A file name as Python's os.fsdecode gives it (hcron's tar walk): UTF-8, and
+ * every byte of an invalid sequence as the lone surrogate U+DC80..U+DCFF
+ * ("surrogateescape"). `clean` is false when a byte had to be escaped.
+ */
+export function fsDecode(b: Uint8Array): { name: string; clean: boolean } {
+  try {
+    return { name: decoder.decode(b), clean: true };
+  } catch {
+    let name = '';
+    for (let i = 0; i < b.length; ) {
+      const k = utf8SeqLen(b, i);
+      if (k === 0) name += String.fromCharCode(0xdc00 + b[i++]);
+      else {
+        name += decoder.decode(b.subarray(i, i + k));
+        i += k;
+      }
+    }
+    return { name, clean: false };
+  }
 }
 
 /** Length of `b` without a trailing incomplete UTF-8 sequence (at most 3 bytes are dropped). */
@@ -99,6 +123,9 @@ export function decodeBytes(b: Uint8Array): { text: string; invalidUtf8?: number
   }
 }
 
+/** A path on disk: a string, or bytes when a name on the way is not UTF-8. */
+type FsPath = string | Buffer;
+
 function errText(e: unknown): string {
   const err = e as NodeJS.ErrnoException;
   return err?.code ? `${err.code}: ${err.message.replace(/^\w+: /, '')}` : String(e);
@@ -118,7 +145,7 @@ export function scanEventsDir(root: string, limits: ScanLimits = DEFAULT_LIMITS)
   const vanished = (arc: string, e: unknown) => problems.push({ path: arc, message: `vanished while the tree was read (${errText(e)})`, kind: 'vanished' });
 
   /** Read a regular file through one descriptor: fstat gives nlink for hard links without another lstat. */
-  const addFile = (fsPath: string, arc: string): void => {
+  const addFile = (fsPath: FsPath, arc: string): void => {
     let fd: number;
     try {
       fd = fs.openSync(fsPath, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
@@ -157,23 +184,26 @@ export function scanEventsDir(root: string, limits: ScanLimits = DEFAULT_LIMITS)
     }
   };
 
-  const addDir = (fsPath: string, arc: string): void => {
+  const addDir = (fsPath: FsPath, arc: string): void => {
     members.push({ path: arc, kind: 'dir' });
-    let entries: fs.Dirent[];
+    let listed: fs.Dirent<Buffer>[];
     try {
-      entries = fs.readdirSync(fsPath, { withFileTypes: true });
+      listed = fs.readdirSync(fsPath, { withFileTypes: true, encoding: 'buffer' });
     } catch (e) {
       stoppedAt = { path: arc, message: `cannot list folder (${errText(e)}): hcron's reload stops here, everything after it in walk order is missing` };
       throw new Stop();
     }
+    // Names as Python sees them (bytes that are not UTF-8 become lone surrogates), sorted by code point.
+    const entries = listed.map((d) => ({ d, ...fsDecode(d.name) }));
     entries.sort((a, b) => compareCodePoints(a.name, b.name));
-    for (const d of entries) {
+    for (const { d, name, clean } of entries) {
       if (members.length >= limits.maxMembers) {
         problems.push({ path: arc, message: `more than the cap of ${limits.maxMembers} files and folders: the rest of the tree was not read`, kind: 'max-files' });
         throw new Stop();
       }
-      const p = path.join(fsPath, d.name);
-      const a = arc + '/' + d.name;
+      // A name that is not UTF-8 is reached through its bytes.
+      const p: FsPath = clean && typeof fsPath === 'string' ? path.join(fsPath, name) : Buffer.concat([Buffer.from(fsPath), Buffer.from('/'), d.name]);
+      const a = arc + '/' + name;
       if (d.isFile()) addFile(p, a);
       else if (d.isDirectory()) addDir(p, a);
       else add(p, a);
@@ -181,7 +211,7 @@ export function scanEventsDir(root: string, limits: ScanLimits = DEFAULT_LIMITS)
   };
 
   /** Anything whose type the folder listing did not give: lstat decides. */
-  const add = (fsPath: string, arc: string): void => {
+  const add = (fsPath: FsPath, arc: string): void => {
     let st: fs.Stats;
     try {
       st = fs.lstatSync(fsPath);
@@ -190,7 +220,7 @@ export function scanEventsDir(root: string, limits: ScanLimits = DEFAULT_LIMITS)
     }
     if (st.isSymbolicLink()) {
       try {
-        members.push({ path: arc, kind: 'symlink', link: fs.readlinkSync(fsPath) });
+        members.push({ path: arc, kind: 'symlink', link: fsDecode(fs.readlinkSync(fsPath, { encoding: 'buffer' })).name });
       } catch (e) {
         vanished(arc, e);
       }
