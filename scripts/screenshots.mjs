@@ -1,6 +1,7 @@
 // npm run screenshots: README pictures from a real code-server + headless chromium run on a copy
-// of examples/: squiggles + Problems panel, the hover's mail preview, the Event Status view.
-// Writes docs/images/{squiggles,hover,status-view,expanded}.png. Each step checks what it waits for, so a
+// of examples/: squiggles + Problems panel, the hover's mail preview, the Event Status view, the
+// expanded event, a quick fix, the chain graph beside the code lenses.
+// Writes docs/images/{squiggles,hover,status-view,expanded,quick-fix,chain-graph}.png. Each step checks what it waits for, so a
 // run that passes also is a UI-level check of the extension (like the recipe's ui-check.js).
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -119,6 +120,37 @@ try {
   await page.waitForTimeout(600);
   await page.screenshot({ path: path.join(OUT, 'expanded.png') });
   step('expanded.png');
+
+  // 5. a quick fix: the symlinked template's links become templates
+  await command('View: Close All Editors');
+  await openFile('.hcron/hcron.example.com/events/failover/email_target_template');
+  await hoverToken('template_name=', 'email_target_template');
+  await page.mouse.down();
+  await page.mouse.up();
+  await page.mouse.move(900, 650);
+  await page.waitForTimeout(500);
+  await page.keyboard.press('Control+.');
+  const fix = await page.waitForSelector('.action-widget:has-text("Make every symlinked name a template too")', { timeout: 20000 });
+  step(`quick fix menu: ${(await fix.innerText()).replace(/\s+/g, ' ').slice(0, 200)}`);
+  await page.waitForTimeout(400);
+  await page.screenshot({ path: path.join(OUT, 'quick-fix.png') });
+  step('quick-fix.png');
+  await page.keyboard.press('Escape');
+
+  // 6. the chain graph around the template, beside its code lenses and inlay hints
+  await page.setViewportSize({ width: 1500, height: 760 });
+  await openFile('.hcron/hcron.example.com/events/simple');
+  await page.waitForSelector('.monaco-editor .codelens-decoration:has-text("next run")', { timeout: 20000 });
+  await openFile('.hcron/hcron.example.com/events/failover/email_target_template');
+  await page.waitForSelector('.monaco-editor .codelens-decoration:has-text("hcron: rejected: template")', { timeout: 20000 });
+  await command('hcron: Show Chain Graph');
+  const graph = page.frameLocator('iframe.webview').frameLocator('iframe#active-frame');
+  await graph.locator('svg#graph g.node[data-name="/regular_bob"]').waitFor({ timeout: 30000 });
+  step(`graph nodes: ${await graph.locator('svg#graph g.node').count()}`);
+  await page.mouse.move(700, 700);
+  await page.waitForTimeout(800);
+  await page.screenshot({ path: path.join(OUT, 'chain-graph.png') });
+  step('chain-graph.png');
 } catch (e) {
   failed = true;
   console.error('SCREENSHOTS FAILED:', e.message);

@@ -162,7 +162,7 @@ button:hover { background: var(--vscode-button-secondaryHoverBackground); }
 .sw { width: 10px; height: 10px; border-radius: 2px; display: inline-block; }
 .ln { width: 18px; height: 0; border-top: 2px solid; display: inline-block; }
 .note { color: var(--vscode-descriptionForeground); margin: 4px 0; }
-svg { display: block; }
+svg { display: block; max-width: 100%; height: auto; }
 .node rect { fill: var(--vscode-editorWidget-background); stroke-width: 1.5; }
 .node text { fill: var(--vscode-foreground); font-family: var(--vscode-editor-font-family); }
 .node text.status { fill: var(--vscode-descriptionForeground); font-size: 11px; }
@@ -173,7 +173,7 @@ svg { display: block; }
 .node.template rect, .sw.template { stroke: var(--vscode-charts-blue); background: var(--vscode-charts-blue); }
 .node.rejected rect, .sw.rejected { stroke: var(--vscode-charts-red); background: var(--vscode-charts-red); }
 .node.dropped rect, .sw.dropped { stroke: var(--vscode-charts-orange); background: var(--vscode-charts-orange); stroke-dasharray: 5 3; }
-.node.missing rect, .sw.missing { stroke: var(--vscode-charts-orange); background: var(--vscode-charts-orange); stroke-dasharray: 2 3; }
+.node.missing rect, .sw.missing { stroke: var(--vscode-charts-yellow); background: var(--vscode-charts-yellow); stroke-dasharray: 2 3; }
 .node.ignored rect, .sw.ignored { stroke: var(--vscode-disabledForeground); background: var(--vscode-disabledForeground); stroke-dasharray: 2 3; }
 .edge { fill: none; stroke-width: 1.6; }
 .edge.failover, .ln.failover { stroke: var(--vscode-charts-red); border-color: var(--vscode-charts-red); }
