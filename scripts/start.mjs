@@ -14,6 +14,17 @@ const forceCodeServer = process.argv.includes('--code-server');
 const b = spawnSync(process.execPath, ['esbuild.mjs', '--sourcemap'], { cwd: REPO, stdio: 'inherit' });
 if (b.status !== 0) process.exit(b.status ?? 1);
 
+// hcron's verdict on the bundled trees first, from the same engine the editor uses.
+for (const server of fs.readdirSync(path.join(ws, '.hcron'), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort()) {
+  const events = path.join(ws, '.hcron', server, 'events');
+  if (!fs.existsSync(events)) continue;
+  console.log(`\n$ hcron-check status ${path.relative(REPO, events)}`);
+  spawnSync(path.join(REPO, 'bin/hcron-check'), ['status', events], { stdio: 'inherit' });
+  console.log(`$ hcron-check lint ${path.relative(REPO, events)}`);
+  spawnSync(path.join(REPO, 'bin/hcron-check'), ['lint', path.relative(REPO, events)], { stdio: 'inherit', cwd: REPO });
+}
+console.log('');
+
 function desktopCode() {
   if (process.env.VSCODE_IPC_HOOK_CLI) return undefined; // inside a remote/code-server terminal: `code` is its remote CLI
   for (const dir of (process.env.PATH || '').split(path.delimiter)) {
