@@ -28,11 +28,15 @@ export class Editing implements vscode.Disposable {
     this.subs.push(
       this.graph,
       vscode.commands.registerCommand('hcron.showChainGraph', (arg?: Arg) => this.graph.show(uriOf(arg))),
-      vscode.commands.registerCommand('hcron.showReferences', async (uri: string, position: { line: number; character: number }, locations: { uri: string; range: { start: { line: number; character: number }; end: { line: number; character: number } } }[]) => {
+      vscode.commands.registerCommand('hcron.showReferences', async (uri: string, position: { line: number; character: number }, locations?: { uri: string; range: { start: { line: number; character: number }; end: { line: number; character: number } } }[]) => {
         const client = getClient();
         if (!client) return;
         const c = client.protocol2CodeConverter;
-        await vscode.commands.executeCommand('editor.action.showReferences', vscode.Uri.parse(uri), c.asPosition(position), locations.map((l) => c.asLocation(l)));
+        const u = vscode.Uri.parse(uri);
+        const pos = c.asPosition(position);
+        // without locations (too many for a lens): the references of the file, from the server
+        const locs = locations ? locations.map((l) => c.asLocation(l)) : ((await vscode.commands.executeCommand<vscode.Location[]>('vscode.executeReferenceProvider', u, pos)) ?? []);
+        await vscode.commands.executeCommand('editor.action.showReferences', u, pos, locs);
       }),
       store.onDidChange(() => this.graph.schedule()),
     );

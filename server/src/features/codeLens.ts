@@ -3,14 +3,17 @@
 // first when_* line (service/codeLens.ts).
 //
 // A lens with locations runs the client command `hcron.showReferences`
-// (arguments: document URI, position, LSP locations); the VS Code client
-// registers it (it opens the references peek). Other clients show the title.
+// (arguments: document URI, position, LSP locations — left out above
+// MAX_LENS_LOCATIONS: the client then asks textDocument/references at that
+// position); the VS Code client registers it (it opens the references peek).
+// Other clients show the title.
 
 import { CodeLens } from 'vscode-languageserver/node';
 import { codeLenses } from '../service';
 import { docTarget, Env, guarded, Positions } from './common';
 
 export const SHOW_REFERENCES = 'hcron.showReferences';
+export const MAX_LENS_LOCATIONS = 500;
 
 export function registerCodeLens(env: () => Env, positions: Positions): void {
   env().connection.onCodeLens(
@@ -20,10 +23,11 @@ export function registerCodeLens(env: () => Env, positions: Positions): void {
       return codeLenses(t.ctx, { now: new Date() }).map((l): CodeLens => {
         const pos = t.doc.positionAt(l.offset);
         const range = { start: pos, end: pos };
-        const locations = l.locations?.map((x) => positions.location(t.model, x));
+        const n = l.locations?.length ?? 0;
+        const args = n > MAX_LENS_LOCATIONS ? [params.textDocument.uri, pos] : [params.textDocument.uri, pos, (l.locations ?? []).map((x) => positions.location(t.model, x))];
         return {
           range,
-          command: locations?.length ? { title: l.title, command: SHOW_REFERENCES, arguments: [params.textDocument.uri, pos, locations] } : { title: l.title, command: '' },
+          command: n ? { title: l.title, command: SHOW_REFERENCES, arguments: args } : { title: l.title, command: '' },
           data: { kind: l.kind },
         };
       });

@@ -22,7 +22,11 @@ export function supportsResourceOp(caps: ClientCapabilities, op: 'create' | 'ren
   return supportsDocumentChanges(caps) && !!caps.workspace?.workspaceEdit?.resourceOperations?.includes(op);
 }
 
-/** The LSP part of a change (text edits, create, rename); symlink operations are left out. Undefined if the client cannot apply it. */
+/**
+ * The LSP part of a change (text edits, create, rename); symlink operations are left out. Undefined
+ * if the client cannot apply it. A change with renames lists the renames first, then the text
+ * edits at the files' new paths (VS Code cannot edit a file and then rename it in one edit).
+ */
 export function toWorkspaceEdit(env: Env, positions: Positions, model: TreeModel, change: WorkspaceChange, caps: ClientCapabilities): WorkspaceEdit | undefined {
   const byFile = editsByFile(change.edits);
   const needs = change.ops.filter((o) => o.kind === 'create' || o.kind === 'rename');
@@ -34,9 +38,18 @@ export function toWorkspaceEdit(env: Env, positions: Positions, model: TreeModel
   }
   for (const o of needs) if (!supportsResourceOp(caps, o.kind as 'create' | 'rename')) return undefined;
   const documentChanges: (TextDocumentEdit | CreateFile | RenameFile)[] = [];
+  const renames = change.ops.filter((o): o is Extract<FileOp, { kind: 'rename' }> => o.kind === 'rename');
+  const moved = (file: string) => {
+    for (const r of renames) if (file === r.from || file.startsWith(r.from + '/')) return r.to + file.slice(r.from.length);
+    return file;
+  };
+  for (const r of renames)
+    documentChanges.push({ kind: 'rename', oldUri: positions.uriOf(model, r.from), newUri: positions.uriOf(model, r.to), options: { overwrite: false, ignoreIfExists: false } });
   for (const [file, es] of byFile) {
-    const uri = positions.uriOf(model, file);
-    const version = env.documents.get(uri)?.version ?? null;
+    const at = moved(file);
+    const uri = positions.uriOf(model, at);
+    const version = at === file ? env.documents.get(uri)?.version ?? null : null;
+    // positions on the text as it is now (the rename does not change it)
     documentChanges.push({ textDocument: { uri, version }, edits: es.map((e) => ({ range: positions.range(model, file, e.start, e.end), newText: e.newText })) });
   }
   for (const o of change.ops) {
@@ -44,8 +57,7 @@ export function toWorkspaceEdit(env: Env, positions: Positions, model: TreeModel
       const uri = positions.uriOf(model, o.file);
       documentChanges.push({ kind: 'create', uri, options: { overwrite: false, ignoreIfExists: false } });
       if (o.text) documentChanges.push({ textDocument: { uri, version: null }, edits: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: o.text }] });
-    } else if (o.kind === 'rename')
-      documentChanges.push({ kind: 'rename', oldUri: positions.uriOf(model, o.from), newUri: positions.uriOf(model, o.to), options: { overwrite: false, ignoreIfExists: false } });
+    }
   }
   return { documentChanges };
 }

@@ -5,7 +5,7 @@
 import { status } from '../engine/event';
 import { chainPieces, chainTarget, dropText, LintState } from '../engine/lint';
 import { nameOf } from '../engine/tree';
-import { allJudgements } from './locate';
+import { chainCallers } from './callers';
 
 export type NodeStatus = 'accepted' | 'template' | 'rejected' | 'dropped' | 'ignored' | 'missing';
 export type EdgeKind = 'failover' | 'next' | 'include' | 'symlink';
@@ -72,21 +72,8 @@ function outgoing(state: LintState, name: string): GraphEdge[] {
   return out;
 }
 
-/** The reverse index of chain pieces: target name -> edges. Built once per graph. */
-function callerIndex(state: LintState): Map<string, GraphEdge[]> {
-  const m = new Map<string, GraphEdge[]>();
-  for (const j of allJudgements(state))
-    for (const p of chainPieces(j)) {
-      if (p.piece === '' || p.assignment.value.includes('$')) continue;
-      const l = m.get(p.name) ?? [];
-      l.push({ from: j.ref.name, to: p.name, kind: p.field === 'failover_event' ? 'failover' : 'next' });
-      m.set(p.name, l);
-    }
-  return m;
-}
-
-function incoming(state: LintState, name: string, callers: Map<string, GraphEdge[]>): GraphEdge[] {
-  const out: GraphEdge[] = [...(callers.get(name) ?? [])];
+function incoming(state: LintState, name: string): GraphEdge[] {
+  const out: GraphEdge[] = chainCallers(state, [name]).map((c) => ({ from: c.caller.ref.name, to: name, kind: c.field === 'failover_event' ? 'failover' : 'next' }));
   const path = 'events' + name;
   for (const n of state.includers(path)) out.push({ from: n, to: name, kind: 'include' });
   for (const l of state.tree.linksTo.get(path) ?? []) out.push({ from: nameOf(l), to: name, kind: 'symlink' });
@@ -102,13 +89,12 @@ export function chainGraph(state: LintState, center: string, depth = 2, maxNodes
   let truncated = false;
   const addEdge = (e: GraphEdge) => edges.set(`${e.from}\0${e.to}\0${e.kind}`, e);
   nodes.set(center, nodeOf(state, center, 0));
-  const callers = callerIndex(state);
   for (const dir of [1, -1] as const) {
     let frontier = [center];
     for (let d = 1; d <= depth && frontier.length; d++) {
       const next: string[] = [];
       for (const n of frontier) {
-        for (const e of dir > 0 ? outgoing(state, n) : incoming(state, n, callers)) {
+        for (const e of dir > 0 ? outgoing(state, n) : incoming(state, n)) {
           const other = dir > 0 ? e.to : e.from;
           if (!nodes.has(other)) {
             if (nodes.size >= maxNodes) {

@@ -16,6 +16,14 @@ async function renameFile(from: vscode.Uri, to: vscode.Uri): Promise<void> {
   await vscode.workspace.saveAll(false);
 }
 
+async function replaceLineIn(doc: vscode.TextDocument, prefix: string, text: string): Promise<void> {
+  const i = doc.getText().split('\n').findIndex((l) => l.startsWith(prefix));
+  if (i < 0 || doc.lineAt(i).text === text) return;
+  const e = new vscode.WorkspaceEdit();
+  e.replace(doc.uri, doc.lineAt(i).range, text);
+  await vscode.workspace.applyEdit(e);
+}
+
 const textOf = async (uri: vscode.Uri) => (liveDoc(uri) ?? (await vscode.workspace.openTextDocument(uri))).getText();
 
 describe('editing', () => {
@@ -61,6 +69,27 @@ describe('editing', () => {
       await renameFile(to, from);
     }
     for (const l of LINKS) await waitFor(`${l} pointed back`, () => fs.readlinkSync(path.join(dir, l)) === 'email_target_template');
+  });
+
+  it('F2 on a chain piece renames the event: the edit and the file rename are applied once', async () => {
+    const common = await open(`${SEED}/regular_common`, true);
+    const pos = new vscode.Position(common.getText().split('\n').findIndex((l) => l.startsWith('failover_event=')), 'failover_event=/failover/co'.length);
+    const edit = await vscode.commands.executeCommand<vscode.WorkspaceEdit>('vscode.executeDocumentRenameProvider', common.uri, pos, '/failover/common_renamed');
+    assert.ok(edit, 'a rename edit');
+    assert.ok(await vscode.workspace.applyEdit(edit));
+    const to = fileUri(`${SEED}/failover/common_renamed`);
+    try {
+      await waitFor('the renamed file', () => fs.existsSync(to.fsPath));
+      assert.match(common.getText(), /^failover_event=\/failover\/common_renamed$/m);
+      await waitFor('template_name follows (once)', async () => /^template_name=common_renamed\s*$/m.test(await textOf(to)));
+      await vscode.workspace.saveAll(false);
+      await diagnosticsOf(common.uri, (ds) => !ds.some((d) => codeOf(d).startsWith('chain-')), 'regular_common chains to an existing event');
+    } finally {
+      await renameFile(to, fileUri(`${SEED}/failover/common`));
+      await replaceLineIn(common, 'failover_event=', 'failover_event=/failover/common');
+    }
+    await waitFor('template_name back', async () => /^template_name=common\s*$/m.test(await textOf(fileUri(`${SEED}/failover/common`))));
+    await vscode.workspace.saveAll(false);
   });
 
   it('a quick fix is applied: the missing field is added and hcron accepts the event', async () => {
