@@ -154,7 +154,7 @@ function cmdStatus(p: Parsed): number {
   for (const n of treeNotes(loaded.scan, loaded.verdict)) process.stderr.write(encodeSurrogateEscape(`hcron-check: ${n}\n`));
   const snap = snapshotOfScan(loaded.scan, loaded.tree.config);
   if (snap.bytes > snap.limit)
-    process.stderr.write(`hcron-check: events: hcron reload would refuse this tree (compressed snapshot about ${snap.bytes} bytes > max_hcron_tree_snapshot_size ${snap.limit}); the scheduler keeps the previous snapshot\n`);
+    process.stderr.write(`hcron-check: events: hcron reload would refuse this tree (compressed snapshot ${snap.atLeast ? 'at least' : 'about'} ${snap.bytes} bytes > max_hcron_tree_snapshot_size ${snap.limit}); the scheduler keeps the previous snapshot\n`);
   return 0;
 }
 

@@ -53,7 +53,7 @@ export interface LintState {
   stoppedAt?: { path: string; message: string };
   problems?: { path: string; message: string }[];
   /** Estimated size of hcron reload's compressed snapshot of the tree. */
-  snapshot?: { bytes: number; limit: number };
+  snapshot?: { bytes: number; limit: number; atLeast?: boolean };
   /** Current time (for "all years in the past"); default now. */
   now?: Date;
 }
@@ -710,7 +710,7 @@ export function lintTreeLevel(state: LintState, opts: LintOptions = {}): Finding
   if (state.stoppedAt) c.add({ file: state.stoppedAt.path, start: 0, end: 0, severity: 'error', code: 'unreadable', message: state.stoppedAt.message });
   const snap = state.snapshot;
   if (snap && snap.bytes > snap.limit)
-    c.add({ file: 'events', start: 0, end: 0, severity: 'error', code: 'snapshot-too-big', message: `hcron reload will refuse this tree: its compressed snapshot is about ${snap.bytes} bytes, over max_hcron_tree_snapshot_size (${snap.limit}); the scheduler keeps the previous snapshot, so none of these edits take effect` });
+    c.add({ file: 'events', start: 0, end: 0, severity: 'error', code: 'snapshot-too-big', message: `hcron reload will refuse this tree: its compressed snapshot is ${snap.atLeast ? 'at least' : 'about'} ${snap.bytes} bytes, over max_hcron_tree_snapshot_size (${snap.limit}); the scheduler keeps the previous snapshot, so none of these edits take effect` });
   else if (snap && snap.bytes > snap.limit * 0.9)
     c.add({ file: 'events', start: 0, end: 0, severity: 'warning', code: 'snapshot-too-big', message: `the compressed snapshot is about ${snap.bytes} bytes, close to max_hcron_tree_snapshot_size (${snap.limit}): past it, hcron reload refuses the whole tree` });
   for (const p of state.problems ?? []) c.add({ file: p.path, start: 0, end: 0, severity: 'warning', code: 'scan', message: p.message });
