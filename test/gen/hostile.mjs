@@ -95,6 +95,22 @@ export const CASES = [
     },
   },
   {
+    name: 'value-bomb',
+    about: 'values that grow without bound: X=$X$X forty times (2^41 characters), a 100,000-part join with a 100,000-character separator',
+    build: (dir) =>
+      writeFiles(path.join(dir, 'events'), {
+        double: BASE + 'X=ab\n' + rep('X=$X$X\n', 40),
+        join: BASE + 'X=' + rep('a', 100_000) + '\nS=' + rep('-', 100_000) + '\nY=$X[?$S!:]\n',
+        ok: BASE + 'X=ab\n' + rep('X=$X$X\n', 10),
+      }),
+    expect: {
+      status: 'rejected:bad variable substitution:/double\naccepted::/join\naccepted::/ok\n',
+      stderr: /^hcron-check: \/double: the value of X grows beyond \d+ characters.*\nhcron-check: \/join: a reference in the value of Y would give more than/,
+      hcronNote:
+        'hcron doubles X until Python raises MemoryError outside any reference (eval_assignments fails: bad variable substitution); the 10-billion-character join fails inside its reference, which stays as written (checked with ulimit -v 4 GB)',
+    },
+  },
+  {
     name: 'unbalanced-long',
     about: 'unbalanced brackets thousands long: [[[[, ]]]], {{{{, $X[ repeated, [ in when_*',
     build: (dir) =>
@@ -329,6 +345,40 @@ export const CASES = [
       absent: ['/dot', '/dotdot', '/self', '/cyc/a', '/cyc/b', '/cyc/x', '/cyc/through', '/sub/up', '/sub/here', '/chain/c009', '/chain/c500'],
       lintCodes: ['dropped'],
     },
+  },
+  {
+    name: 'deep-folders',
+    about: '900 nested folders with 300 links at the bottom (to the file, through 600 levels of .., among each other) and an include of the deepest file',
+    build: (dir) => {
+      const events = path.join(dir, 'events');
+      const rel = Array(900).fill('d');
+      const bottom = path.join(events, ...rel);
+      fs.mkdirSync(bottom, { recursive: true });
+      fs.writeFileSync(path.join(bottom, 't'), BASE);
+      const up = '../'.repeat(600) + rel.slice(0, 600).join('/');
+      for (let i = 0; i < 300; i++) fs.symlinkSync(i % 3 === 0 ? 't' : i % 3 === 1 ? `${up}/l${i + 1}` : `l${(i * 7) % 300}`, path.join(bottom, `l${i}`));
+      fs.writeFileSync(path.join(events, 'inc'), BASE + 'include ' + rel.join('/') + '/t\n');
+      fs.writeFileSync(path.join(events, 'inc-missing'), BASE + 'include ' + rel.join('/') + '/nope\n');
+      return events;
+    },
+    expect: {
+      accepted: ['/inc', '/' + Array(900).fill('d').join('/') + '/t', '/' + Array(900).fill('d').join('/') + '/l0'],
+      rejected: ['/inc-missing'],
+      statusLines: 103,
+      lintCodes: ['dropped', 'include-failed'],
+    },
+  },
+  {
+    name: 'too-deep-folders',
+    about: '1,200 nested folders: hcron\'s reload (Python tarfile, recursive) stops with RecursionError at about 989 levels',
+    build: (dir) => {
+      const events = writeFiles(path.join(dir, 'events'), { a: BASE, z: BASE });
+      const bottom = path.join(events, ...Array(1200).fill('d'));
+      fs.mkdirSync(bottom, { recursive: true });
+      fs.writeFileSync(path.join(bottom, 't'), BASE);
+      return events;
+    },
+    expect: { status: 'accepted::/a\n', stderr: /^hcron-check: events\/d\/d\/.*: nested more than 988 folders deep: hcron's reload .* hits the recursion limit/ },
   },
   {
     name: 'events-is-link',

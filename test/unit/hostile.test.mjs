@@ -82,6 +82,7 @@ describe('hostile trees: hcron-check status and lint', () => {
       const names = statusNames(st.stdout);
       for (const n of e.accepted ?? []) assert.equal(names.get(n), 'accepted', `${n} accepted`);
       for (const n of e.absent ?? []) assert.ok(!names.has(n), `${n} absent`);
+      for (const n of e.rejected ?? []) assert.equal(names.get(n), 'rejected', `${n} rejected`);
       if (e.stderr) {
         assert.match(st.stderr, e.stderr);
       } else assert.equal(st.stderr, '', 'nothing to say');

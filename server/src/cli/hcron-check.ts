@@ -7,6 +7,7 @@ import { ConfigError, HcronConfig, makeConfig, parseOverride, PyValue } from '..
 import { snapshotOfScan } from '../engine/snapshot';
 import { activate, formatActivation, RunContext, Trigger } from '../engine/late';
 import { LoadedTree, loadEventsDir } from '../engine/load';
+import { clipMiddle } from '../engine/lint';
 import { encodeSurrogateEscape } from '../engine/py';
 import { DEFAULT_LIMITS, ScanLimits, ScanResult } from '../engine/scan';
 import { formatRecords, configContext, pyJsonDumps, TreeVerdict } from '../engine/status';
@@ -137,12 +138,13 @@ const MAX_NOTES = 10;
 export function treeNotes(scan: ScanResult, verdict: TreeVerdict): string[] {
   const out: string[] = [];
   const one = (s: string) => s.replace(/[\r\n]+/g, ' ');
-  if (verdict.noEvents) out.push(one(`${verdict.noEvents.path}: ${verdict.noEvents.message}`));
-  if (scan.stoppedAt) out.push(one(`${scan.stoppedAt.path}: ${scan.stoppedAt.message}`));
+  const at = (p: string) => clipMiddle(p, 200); // a path can be 4,000 characters long
+  if (verdict.noEvents) out.push(one(`${at(verdict.noEvents.path)}: ${verdict.noEvents.message}`));
+  if (scan.stoppedAt) out.push(one(`${at(scan.stoppedAt.path)}: ${scan.stoppedAt.message}`));
   const probs = scan.problems;
-  probs.slice(0, MAX_NOTES).forEach((q) => out.push(one(`${q.path}: ${q.message}${CAP_HINT[q.kind ?? ''] ?? ''}`)));
+  probs.slice(0, MAX_NOTES).forEach((q) => out.push(one(`${at(q.path)}: ${q.message}${CAP_HINT[q.kind ?? ''] ?? ''}`)));
   if (probs.length > MAX_NOTES) out.push(`... and ${probs.length - MAX_NOTES} more problems reading the tree`);
-  verdict.capped.slice(0, MAX_NOTES).forEach((c) => out.push(one(`${c.name}: ${c.message}`)));
+  verdict.capped.slice(0, MAX_NOTES).forEach((c) => out.push(one(`${at(c.name)}: ${c.message}`)));
   if (verdict.capped.length > MAX_NOTES) out.push(`... and ${verdict.capped.length - MAX_NOTES} more events decided by hcron-check's caps`);
   return out;
 }

@@ -4,7 +4,7 @@
 
 import { fileRange, LogicalLine, LinePassNote, processLines } from './lines';
 import { basename, dirname, normpath, pathJoin, pySplitWs, pyStrip } from './py';
-import { evalAssignments, MAX_SELECTOR_DEPTH, SubstituteInfo, VarTable } from './substitute';
+import { evalAssignments, MAX_SELECTOR_DEPTH, MAX_VALUE_LENGTH, SubstituteInfo, VarTable } from './substitute';
 import { EventTree, EventRef } from './tree';
 import { evalWhen, isWhenField, WhenField, WhenResult } from './when';
 
@@ -301,9 +301,22 @@ export function judgeEvent(tree: EventTree, ref: EventRef, src: TextSource, ctx:
   j.earlyInfo = [];
   j.earlyValues = evalAssignments(j.assignments, vars, j.earlyInfo);
   j.early = vars;
+  const long = j.earlyInfo.findIndex((i) => i.tooLong);
+  if (long >= 0) {
+    // hcron builds the value and fails with MemoryError: eval_assignments raises, the event is rejected.
+    const a = j.assignments[long];
+    j.stage = 4;
+    j.reason = 'bad variable substitution';
+    j.cause = { line: a.line, start: a.valueStart, end: a.valueEnd, message: `the value of ${clip(a.name, 40)} grows beyond ${MAX_VALUE_LENGTH} characters: hcron runs out of memory (MemoryError) and rejects the event` };
+    j.capped = `the value of ${clip(a.name, 40)} grows beyond ${MAX_VALUE_LENGTH} characters: hcron-check stops there and reports "bad variable substitution", which is what hcron's MemoryError gives (at a size that depends on hcron's machine)`;
+    return j;
+  }
   const hard = j.earlyInfo.findIndex((i) => i.tooComplex || i.tooDeep);
   if (hard >= 0)
     j.capped = `the value of ${clip(j.assignments[hard].name, 40)} is ${j.earlyInfo[hard].tooDeep ? `nested deeper than ${MAX_SELECTOR_DEPTH} selectors` : 'too complex to evaluate'}: hcron-check leaves that part as written (hcron itself takes time exponential in the depth, or hits Python's recursion limit)`;
+  const big = j.earlyInfo.findIndex((i) => i.refTooLong);
+  if (big >= 0 && hard < 0)
+    j.capped = `a reference in the value of ${clip(j.assignments[big].name, 40)} would give more than ${MAX_VALUE_LENGTH} characters: hcron-check leaves it as written (so does hcron when that runs it out of memory; on a machine with enough memory hcron computes it)`;
   j.runnable = true;
 
   // Stage 5: template test.

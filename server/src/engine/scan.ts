@@ -18,6 +18,15 @@ export interface ScanLimits {
   maxFileBytes: number;
 }
 
+/**
+ * Deepest member (components below events/) hcron's reload can pack: Python's
+ * tarfile.add calls itself once per folder level, and at about 990 levels
+ * (the exact depth moves by a level or two with the data being compressed)
+ * it raises RecursionError; the reload swallows it and keeps what it packed
+ * so far.
+ */
+export const PY_TAR_MAX_DEPTH = 988;
+
 export const DEFAULT_LIMITS: ScanLimits = { maxMembers: 500_000, maxFileBytes: 16 * 1024 * 1024 };
 
 export interface ScannedFile {
@@ -184,7 +193,7 @@ export function scanEventsDir(root: string, limits: ScanLimits = DEFAULT_LIMITS)
     }
   };
 
-  const addDir = (fsPath: FsPath, arc: string): void => {
+  const addDir = (fsPath: FsPath, arc: string, depth: number): void => {
     members.push({ path: arc, kind: 'dir' });
     let listed: fs.Dirent<Buffer>[];
     try {
@@ -204,14 +213,21 @@ export function scanEventsDir(root: string, limits: ScanLimits = DEFAULT_LIMITS)
       // A name that is not UTF-8 is reached through its bytes.
       const p: FsPath = clean && typeof fsPath === 'string' ? path.join(fsPath, name) : Buffer.concat([Buffer.from(fsPath), Buffer.from('/'), d.name]);
       const a = arc + '/' + name;
+      if (depth + 1 > PY_TAR_MAX_DEPTH) {
+        stoppedAt = {
+          path: a,
+          message: `nested more than ${PY_TAR_MAX_DEPTH} folders deep: hcron's reload (Python's tarfile, one call per level) hits the recursion limit at about this depth (RecursionError), and everything after it in walk order is missing`,
+        };
+        throw new Stop();
+      }
       if (d.isFile()) addFile(p, a);
-      else if (d.isDirectory()) addDir(p, a);
-      else add(p, a);
+      else if (d.isDirectory()) addDir(p, a, depth + 1);
+      else add(p, a, depth + 1);
     }
   };
 
   /** Anything whose type the folder listing did not give: lstat decides. */
-  const add = (fsPath: FsPath, arc: string): void => {
+  const add = (fsPath: FsPath, arc: string, depth: number): void => {
     let st: fs.Stats;
     try {
       st = fs.lstatSync(fsPath);
@@ -224,14 +240,14 @@ export function scanEventsDir(root: string, limits: ScanLimits = DEFAULT_LIMITS)
       } catch (e) {
         vanished(arc, e);
       }
-    } else if (st.isDirectory()) addDir(fsPath, arc);
+    } else if (st.isDirectory()) addDir(fsPath, arc, depth);
     else if (st.isFile()) addFile(fsPath, arc);
     else if (st.isFIFO() || st.isCharacterDevice() || st.isBlockDevice()) members.push({ path: arc, kind: 'other', what: st.isFIFO() ? 'a FIFO' : 'a device' });
     // sockets: tarfile skips them entirely
   };
 
   try {
-    add(absRoot, 'events');
+    add(absRoot, 'events', 0);
   } catch (e) {
     if (!(e instanceof Stop)) throw e;
   }

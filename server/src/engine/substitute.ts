@@ -21,7 +21,30 @@ export const MAX_SELECTOR_DEPTH = 300;
 /** Work budget per value, in characters handled; beyond it the value is left as written. */
 const WORK_BUDGET = 20_000_000;
 
+/**
+ * Longest value a substitution may produce. `X=$X$X` forty times asks for 2^41
+ * characters: hcron then fails with MemoryError and rejects the event as "bad
+ * variable substitution" (the exact size depends on hcron's machine).
+ */
+export const MAX_VALUE_LENGTH = 1 << 26;
+
 class TooComplex extends Error {}
+class TooLong extends Error {}
+
+/**
+ * arr.join(sep) inside a reference, or null when longer than MAX_VALUE_LENGTH:
+ * hcron's MemoryError there is caught with every other error of the
+ * reference, which then stays as written.
+ */
+function joinChecked(arr: readonly string[], sep: string, ctx: Ctx): string | null {
+  let n = arr.length > 0 ? sep.length * (arr.length - 1) : 0;
+  for (const x of arr) n += x.length;
+  if (n > MAX_VALUE_LENGTH) {
+    if (ctx.info) ctx.info.refTooLong = true;
+    return null;
+  }
+  return arr.join(sep);
+}
 
 export interface SubstituteInfo {
   /** Set when the value was too complex to evaluate and was left as written. */
@@ -30,6 +53,10 @@ export interface SubstituteInfo {
   maxDepth?: number;
   /** Set when selectors nested deeper than MAX_SELECTOR_DEPTH were left as written. */
   tooDeep?: boolean;
+  /** Set when the result would be longer than MAX_VALUE_LENGTH (hcron: MemoryError); the value is then left as written. */
+  tooLong?: boolean;
+  /** Set when one reference's result would be longer than MAX_VALUE_LENGTH: that reference was left as written. */
+  refTooLong?: boolean;
   /** Work done, deterministic (tests check it grows linearly): references evaluated without the memo, and characters handled. */
   evals?: number;
   work?: number;
@@ -102,13 +129,20 @@ export function substitute(value: string, vars: VarTable, info?: SubstituteInfo)
     let out = '';
     let last = 0;
     for (const r of refs) {
-      out += value.slice(last, r.start) + evalRef(value.slice(r.start, r.end), ctx, 1);
+      const piece = evalRef(value.slice(r.start, r.end), ctx, 1);
+      if (out.length + (r.start - last) + piece.length > MAX_VALUE_LENGTH) throw new TooLong();
+      out += value.slice(last, r.start) + piece;
       last = r.end;
     }
+    if (out.length + value.length - last > MAX_VALUE_LENGTH) throw new TooLong();
     return out + value.slice(last);
   } catch (e) {
     if (e instanceof TooComplex) {
       if (info) info.tooComplex = true;
+      return value;
+    }
+    if (e instanceof TooLong) {
+      if (info) info.tooLong = true;
       return value;
     }
     throw e;
@@ -237,9 +271,9 @@ function evalRefUncached(s: string, ctx: Ctx, depth: number): string {
         }
       }
       if (step === 0n) return s;
-      results.push(
-        pySlice(parts, start === null ? null : clampBig(start), end === null ? null : clampBig(end), clampBig(step)).join(joinSep),
-      );
+      const picked = joinChecked(pySlice(parts, start === null ? null : clampBig(start), end === null ? null : clampBig(end), clampBig(step)), joinSep, ctx);
+      if (picked === null) return s;
+      results.push(picked);
     }
   } else {
     for (const raw of items) {
@@ -247,7 +281,8 @@ function evalRefUncached(s: string, ctx: Ctx, depth: number): string {
       for (const part of parts) if (fnmatch(part, pat)) results.push(part);
     }
   }
-  const value = results.join(joinSep);
+  const value = joinChecked(results, joinSep, ctx);
+  if (value === null) return s;
   return op === '#' ? String(pyCount(value, splitSep) + 1) : value;
 }
 

@@ -71,6 +71,11 @@ export interface TreeInput {
   stoppedAt?: { path: string; message: string };
 }
 
+interface TrieNode {
+  m?: Member;
+  kids?: Map<string, TrieNode>;
+}
+
 export function nameOf(path: string): string {
   return path.slice('events'.length);
 }
@@ -163,10 +168,14 @@ export class EventTree {
     for (let round = 0; round < rounds; round++) {
       const comps = path.split('/');
       let next: string | null = null;
+      // Walk the prefixes through a trie of the visible members: one step per component, so a
+      // path 1,500 folders deep costs its length, not its length squared.
+      let node: TrieNode | undefined = this.trie();
       for (let i = 0; i < comps.length; i++) {
-        const xpath = comps.slice(0, i + 1).join('/');
-        const m = this.visible.get(xpath);
+        node = node?.kids?.get(comps[i]);
+        const m = node?.m;
         if (m && m.kind !== 'symlink') continue;
+        const xpath = comps.slice(0, i + 1).join('/'); // once per round: the walk ends here
         if (m) {
           const lt = m.link ?? '';
           chain.push(xpath);
@@ -187,6 +196,25 @@ export class EventTree {
     return looped
       ? { ok: false, reason: 'link-loop', detail: chain.join(' -> '), chain }
       : { ok: false, reason: 'too-many-links', detail: `more than max_symlinks (${rounds}) rounds`, chain };
+  }
+
+  private trieRoot?: TrieNode;
+
+  /** The visible members as a trie of path components (built on first use). */
+  private trie(): TrieNode {
+    if (this.trieRoot) return this.trieRoot;
+    const root: TrieNode = {};
+    for (const [p, m] of this.visible) {
+      let node = root;
+      for (const c of p.split('/')) {
+        node.kids ??= new Map();
+        let k = node.kids.get(c);
+        if (!k) node.kids.set(c, (k = {}));
+        node = k;
+      }
+      node.m = m;
+    }
+    return (this.trieRoot = root);
   }
 
   /** The regular file whose text an include or event lookup of this archive path gets, if any. */
