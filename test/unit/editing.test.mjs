@@ -247,6 +247,12 @@ describe('lenses, hints, graph, call hierarchy', () => {
     assert.deepEqual(t, ['hcron: rejected: bad when_* setting', 'no event chains to it', 'not scheduled (rejected: bad when_* setting)']);
   });
 
+  it('an include fragment\'s lens says so', () => {
+    const events = tree({ e: BASE + 'include /inc/common\n', 'inc/common': 'X=1\n' });
+    const state = stateOf(events);
+    assert.equal(svc.codeLenses(docOf(state, events, 'inc/common'), { now: new Date() })[0].title, 'hcron: include fragment of 1 event, and an event itself: rejected: not fully specified, missing field (as_user)');
+  });
+
   it('the next run is computed from the when_* sets', () => {
     const events = tree({ e: BASE.replace('when_hour=*', 'when_hour=3').replace('when_minute=*', 'when_minute=30') });
     const state = stateOf(events);

@@ -48,7 +48,9 @@ export function codeLenses(ctx: DocContext, opts: { now: Date }): Lens[] {
   }
   const rec = state.record(j.ref.name);
   const reason = rec?.reason ?? j.reason;
-  out.push({ kind: 'verdict', offset: 0, title: `hcron: ${verdictText(j, reason)}${isLink ? ` — symlink to ${nameOf(j.ref.content)}` : ''}` });
+  const includers = isLink ? [] : state.includers(doc.content);
+  const fragment = includers.length ? `include fragment of ${includers.length} event${includers.length === 1 ? '' : 's'}, and an event itself: ` : '';
+  out.push({ kind: 'verdict', offset: 0, title: `hcron: ${fragment}${verdictText(j, reason)}${isLink ? ` — symlink to ${nameOf(j.ref.content)}` : ''}` });
 
   const names = isLink ? [j.ref.name] : namesOfFile(state, doc.content);
   const callers = chainCallers(state, names);
