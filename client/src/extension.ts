@@ -31,11 +31,16 @@ export interface HcronApi {
   /** The chain graph view's state, and a way to click one of its nodes. */
   chainGraph(): ChainGraphState;
   openChainGraphNode(name: string): Promise<boolean>;
+  /** Date.now() when activate() began, and when each document's first non-empty diagnostics arrived (the benchmark reads them). */
+  activatedAt: number;
+  firstDiagnosticsAt: ReadonlyMap<string, number>;
 }
 
 let client: LanguageClient | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<HcronApi> {
+  const activatedAt = Date.now();
+  const firstDiagnosticsAt = new Map<string, number>();
   const log = vscode.window.createOutputChannel('hcron', { log: true });
   context.subscriptions.push(log);
   void vscode.commands.executeCommand('setContext', 'hcron.active', true);
@@ -75,6 +80,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<HcronA
     synchronize: { configurationSection: 'hcron', fileEvents: watchers },
     outputChannel: log,
     revealOutputChannelOn: RevealOutputChannelOn.Never,
+    middleware: {
+      handleDiagnostics: (uri, diagnostics, next) => {
+        if (diagnostics.length && !firstDiagnosticsAt.has(uri.toString())) firstDiagnosticsAt.set(uri.toString(), Date.now());
+        next(uri, diagnostics);
+      },
+    },
   };
 
   const start = async (): Promise<void> => {
@@ -134,6 +145,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<HcronA
     chainGraph: () => editing.graph.state,
     openChainGraphNode: (name) => editing.graph.openNode(name),
     ui,
+    activatedAt,
+    firstDiagnosticsAt,
   };
 }
 

@@ -52,6 +52,8 @@ export function generateRealistic(eventsDir, { events = 20000, seed = 1 } = {}) 
   let n = 3 + recipients.length;
   const names = [];
   let i = 0;
+  let bad;
+  let caller;
   while (n < events) {
     const team = teams[i % teams.length];
     const area = areas[Math.floor(i / teams.length) % areas.length];
@@ -62,19 +64,26 @@ export function generateRealistic(eventsDir, { events = 20000, seed = 1 } = {}) 
     else lines.push(`when_hour=${pick(['*', '0-23/6', '2', '8-17', '*/2'])}`, `when_dow=${pick(['*', '1-5', '0,6'])}`);
     lines.push(`when_minute=${Math.floor(r() * 60)}`);
     const f = r();
-    if (f < 0.6) lines.push(`failover_event=/failover/${pick(recipients)}`);
+    if (f < 0.6) {
+      lines.push(`failover_event=/failover/${pick(recipients)}`);
+      caller ??= name;
+    }
     else if (f < 0.8) lines.push('failover_event=/failover/common');
     if (names.length && r() < 0.15) {
       const prev = names[names.length - 1];
       lines.push(`next_event=${prev.startsWith(`${team}/${area}/`) ? prev.split('/').pop() : '/' + prev}`);
     }
-    if (r() < 0.02) lines.push('when_minute=bad');
+    if (r() < 0.02) {
+      lines.push('when_minute=bad');
+      bad ??= name;
+    }
     w(name, lines.join('\n') + '\n');
     names.push(name);
     n++;
     i++;
   }
-  return { events: n, template: '/failover/mail_template', templatePath: 'failover/mail_template', sample: '/' + names[0] };
+  // sample: the first event; caller: the first that fails over to the template; bad: the first with a bad when_minute
+  return { events: n, template: '/failover/mail_template', templatePath: 'failover/mail_template', sample: '/' + names[0], caller: '/' + caller, bad: '/' + bad };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -1,0 +1,75 @@
+// VS Code row of npm run bench: code-server (VS Code served to headless
+// chromium, scripts/lib/code-server.mjs) opens a workspace holding a generated
+// tree with one event file open from the start; a tiny extensionTests module
+// reads the extension's API: activatedAt (Date.now() at the top of activate())
+// and firstDiagnosticsAt (when that file's first non-empty diagnostics reached
+// the client). Both clocks are the extension host's.
+//
+//   node test/bench/vscode-bench.mjs WORKSPACE FILE [--runs N]
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { CHROMIUM, codeServerInstalled, launchChromium, startCodeServer, workbenchUrl } from '../../scripts/lib/code-server.mjs';
+
+const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** Why the row cannot be measured here, or undefined. */
+export function vscodeUnavailable() {
+  if (!CHROMIUM) return 'chromium is not installed';
+  if (!codeServerInstalled()) return 'code-server is not installed (npm start or npm run test:vscode installs it into .cache/)';
+  return undefined;
+}
+
+/** One VS Code session: ms from activation to the first diagnostics of `file`. */
+export async function measureVsCodeOnce({ workspace, file, timeoutMs = 180000 }) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hcron-vscode-bench-'));
+  const out = path.join(dir, 'result.json');
+  const uri = pathToFileURL(file).href;
+  fs.writeFileSync(
+    path.join(dir, 'index.js'),
+    `const vscode = require('vscode');
+const fs = require('fs');
+exports.run = async () => {
+  const ext = vscode.extensions.getExtension('hcron-tools.hcron-language-tools');
+  const api = await ext.activate();
+  const t0 = Date.now();
+  let at;
+  while (!(at = api.firstDiagnosticsAt.get(${JSON.stringify(uri)})) && Date.now() - t0 < ${timeoutMs}) await new Promise((r) => setTimeout(r, 5));
+  fs.writeFileSync(${JSON.stringify(out)}, JSON.stringify({ activatedAt: api.activatedAt, firstDiagnosticsAt: at ?? null, open: vscode.workspace.textDocuments.map((d) => d.uri.toString()).includes(${JSON.stringify(uri)}) }));
+};
+`,
+  );
+  let cs;
+  let browser;
+  try {
+    cs = await startCodeServer({ workspace });
+    const c = await launchChromium();
+    browser = c.browser;
+    const page = await c.context.newPage();
+    let done;
+    const finished = new Promise((r) => (done = r));
+    await page.exposeFunction('codeAutomationLog', () => {});
+    await page.exposeFunction('codeAutomationExit', (code) => done(code));
+    page.on('crash', () => done('page crashed'));
+    await page.goto(workbenchUrl(cs, { folder: workspace, extDev: REPO, extTests: dir, file }));
+    const timer = setTimeout(() => done('timeout'), timeoutMs + 60000);
+    const code = await finished;
+    clearTimeout(timer);
+    if (!fs.existsSync(out)) throw new Error(`the VS Code session ended (${code}) without a result`);
+    const r = JSON.parse(fs.readFileSync(out, 'utf8'));
+    if (!r.firstDiagnosticsAt) throw new Error('no diagnostics for the open file');
+    return r.firstDiagnosticsAt - r.activatedAt;
+  } finally {
+    await browser?.close().catch(() => {});
+    cs?.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const [workspace, file] = process.argv.slice(2);
+  const i = process.argv.indexOf('--runs');
+  const runs = i > 0 ? Number(process.argv[i + 1]) : 1;
+  for (let k = 0; k < runs; k++) console.log(`activation -> first diagnostics: ${await measureVsCodeOnce({ workspace, file })} ms`);
+}
