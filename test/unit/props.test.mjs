@@ -278,6 +278,17 @@ describe('substitution engine (substitute, evalAssignments)', () => {
       const r = engine.substitute(v, VARS(), info);
       assert.equal(typeof r, 'string');
     }
+    // a glob costs len(part) x len(pattern): on 1 MB with a 5,000-character pattern the work budget stops it
+    const globInfo = {};
+    const glob = '$B{*' + 'a'.repeat(5000) + 'b}';
+    assert.equal(engine.substitute(glob, new Map([['B', 'a'.repeat(1_000_000)]]), globInfo), glob);
+    assert.ok(globInfo.tooComplex);
+    // a value that doubles forty times is refused at MAX_VALUE_LENGTH (hcron: MemoryError)
+    const vars = new Map([['X', 'ab']]);
+    const infos = [];
+    engine.evalAssignments(Array.from({ length: 40 }, () => ({ name: 'X', value: '$X$X' })), vars, infos);
+    assert.ok(infos.some((i) => i.tooLong));
+    assert.ok(vars.get('X').length <= engine.MAX_VALUE_LENGTH);
     // beyond MAX_SELECTOR_DEPTH the value is left as written and flagged
     const info = {};
     assert.equal(engine.substitute(nest('U', 2000), VARS(), info), nest('U', 2000));

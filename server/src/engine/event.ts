@@ -313,7 +313,7 @@ export function judgeEvent(tree: EventTree, ref: EventRef, src: TextSource, ctx:
   }
   const hard = j.earlyInfo.findIndex((i) => i.tooComplex || i.tooDeep);
   if (hard >= 0)
-    j.capped = `the value of ${clip(j.assignments[hard].name, 40)} is ${j.earlyInfo[hard].tooDeep ? `nested deeper than ${MAX_SELECTOR_DEPTH} selectors` : 'too complex to evaluate'}: hcron-check leaves that part as written (hcron itself takes time exponential in the depth, or hits Python's recursion limit)`;
+    j.capped = `the value of ${clip(j.assignments[hard].name, 40)} is ${j.earlyInfo[hard].tooDeep ? `nested deeper than ${MAX_SELECTOR_DEPTH} selectors` : 'too complex to evaluate'}: hcron-check leaves it as written (${j.earlyInfo[hard].tooDeep ? "hcron itself takes time exponential in the depth, or hits Python's recursion limit" : 'hcron itself takes a very long time on it'})`;
   const big = j.earlyInfo.findIndex((i) => i.refTooLong);
   if (big >= 0 && hard < 0)
     j.capped = `a reference in the value of ${clip(j.assignments[big].name, 40)} would give more than ${MAX_VALUE_LENGTH} characters: hcron-check leaves it as written (so does hcron when that runs it out of memory; on a machine with enough memory hcron computes it)`;

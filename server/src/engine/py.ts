@@ -365,8 +365,12 @@ function tokMatches(t: GlobTok, cp: number): boolean {
 
 const globCache = new Map<string, GlobTok[]>();
 
-/** fnmatch.fnmatchcase(name, pat) (POSIX: fnmatch.filter does no case folding). */
-export function fnmatch(name: string, pat: string): boolean {
+/**
+ * fnmatch.fnmatchcase(name, pat) (POSIX: fnmatch.filter does no case folding).
+ * Matching costs up to len(name) x len(pat) steps; with `budget` each step is
+ * counted and the match gives up (false, budget.left < 0) when it runs out.
+ */
+export function fnmatch(name: string, pat: string, budget?: { left: number }): boolean {
   let toks = globCache.get(pat);
   if (!toks) {
     toks = globTokens(Array.from(pat));
@@ -379,7 +383,9 @@ export function fnmatch(name: string, pat: string): boolean {
   let si = 0;
   let starT = -1;
   let starS = 0;
+  if (budget && (budget.left -= s.length) < 0) return false;
   while (si < s.length) {
+    if (budget && --budget.left < 0) return false;
     if (ti < toks.length && toks[ti].k === 'star') {
       starT = ti++;
       starS = si;

@@ -278,7 +278,10 @@ function evalRefUncached(s: string, ctx: Ctx, depth: number): string {
   } else {
     for (const raw of items) {
       const pat = evalRef(raw, ctx, depth + 1);
-      for (const part of parts) if (fnmatch(part, pat)) results.push(part);
+      const budget = { left: WORK_BUDGET - ctx.work };
+      for (const part of parts) if (fnmatch(part, pat, budget)) results.push(part);
+      ctx.work = WORK_BUDGET - budget.left; // a glob costs up to len(part) x len(pattern) steps
+      if (ctx.work > WORK_BUDGET) throw new TooComplex();
     }
   }
   const value = joinChecked(results, joinSep, ctx);
