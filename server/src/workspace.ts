@@ -101,6 +101,21 @@ function sameFindings(a: Finding[] | undefined, b: Finding[] | undefined): boole
 
 const yieldNow = () => new Promise<void>((r) => setImmediate(r));
 
+/** Whether an include line of `t` may name one of `names` (a superset: continued lines are checked whole). */
+function mayInclude(t: string, names: string[]): boolean {
+  let i = t.indexOf('include');
+  if (i < 0) return false;
+  if (/\\\r?\n/.test(t)) return names.some((b) => t.includes(b));
+  for (; i >= 0; i = t.indexOf('include', i + 7)) {
+    const a = t.lastIndexOf('\n', i) + 1;
+    let b = t.indexOf('\n', i);
+    if (b < 0) b = t.length;
+    const line = t.slice(a, b);
+    if (names.some((x) => line.includes(x))) return true;
+  }
+  return false;
+}
+
 export class TreeModel {
   /** The events folder as found (URIs are built from it). */
   readonly root: string;
@@ -307,8 +322,13 @@ export class TreeModel {
     const n = this.tree.events.length;
     const progress = n >= (this.opts.progressThreshold ?? 2000) && this.host.beginProgress ? await this.host.beginProgress(`hcron: loading ${this.server ?? this.root}`) : undefined;
     try {
+      // documents opened while the tree was read: their diagnostics first
+      await yieldNow();
+      if (gen !== this.gen) return;
+      const early = this.judgeOpenFirst();
       let slice = performance.now();
       for (let i = 0; i < n; i++) {
+        if (early.has(this.tree.events[i].name)) continue;
         this.judgeRef(this.tree.events[i]);
         if (performance.now() - slice > 30) {
           progress?.report(Math.floor((i / n) * 60), `judged ${i}/${n} events`);
@@ -344,6 +364,55 @@ export class TreeModel {
     this.pendingContent.clear();
     if (content.length) this.contentChanged(content, new Set());
     if (disk.length) await this.diskChanged(disk);
+  }
+
+  /**
+   * While loading: judge the events of the open documents and what their
+   * findings read (chain targets, symlinks to them, candidate includers),
+   * lint and publish those documents before the rest of the tree. A file that
+   * many files may include is left to the full pass (its includers are needed
+   * to know it is a fragment). Returns the names judged.
+   */
+  private judgeOpenFirst(): Set<string> {
+    const judged = new Set<string>();
+    const open = this.host.openPaths?.(this);
+    if (!open?.size || this.noEvents) return judged;
+    const judge = (name: string) => {
+      if (judged.has(name)) return;
+      const ref = this.tree.eventsByName.get(name);
+      if (!ref) return;
+      judged.add(name);
+      this.judgeRef(ref);
+    };
+    const lint: string[] = [];
+    const files = new Set<string>();
+    for (const archive of open) {
+      const content = this.tree.contentPath(archive);
+      if (!content) continue;
+      // events that may include it: their text has "include" and the name of the file or of a link to it
+      const names = [content, ...(this.tree.linksTo.get(content) ?? [])].map((p) => p.slice(p.lastIndexOf('/') + 1));
+      const includers: string[] = [];
+      for (const e of this.tree.events) {
+        if (e.path !== e.content) continue;
+        const t = this.src.text(e.content);
+        if (t && mayInclude(t, names)) includers.push(e.name);
+        if (includers.length > 200) break;
+      }
+      if (includers.length > 200) continue;
+      const own = [nameOf(content), ...(this.tree.linksTo.get(content) ?? []).map(nameOf)].filter((x) => this.tree.eventsByName.has(x));
+      for (const x of [...own, ...includers]) judge(x);
+      for (const x of own) {
+        const j = this.js.get(x);
+        if (j) for (const p of chainPieces(j)) judge(p.name);
+        lint.push(x);
+      }
+      files.add(archive);
+      if (content !== archive) files.add(content);
+    }
+    if (!lint.length) return judged;
+    for (const x of lint) this.lintOne(x, undefined);
+    this.host.publish(this, files, files);
+    return judged;
   }
 
   /** New settings: judge everything again (the scan is kept unless the config changes what is ignored). */
