@@ -111,6 +111,24 @@ export const CASES = [
     },
   },
   {
+    name: 'glob-storm',
+    about: '200 events of 5 KB that each double a value to 1 MB and match it against twenty 200-character globs (len x pattern steps each)',
+    build: (dir) => {
+      let ev = BASE + 'B=a\n' + rep('B=$B$B\n', 20);
+      for (let i = 0; i < 20; i++) ev += `Y${i}=$B{*${rep('a', 200)}b}\n`;
+      const spec = {};
+      for (let k = 0; k < 200; k++) spec[`e${String(k).padStart(3, '0')}`] = ev;
+      spec.zz = BASE + 'X=1:2\nwhen_minute=$X[1]\n';
+      return writeFiles(path.join(dir, 'events'), spec);
+    },
+    expect: {
+      statusLines: 201,
+      accepted: ['/e000', '/e199', '/zz'],
+      stderr: /^hcron-check: \/e000: the value of Y0 is too complex to evaluate[^\n]*\n(.*\n)*hcron-check: \/e\d+: the value of Y0 is not evaluated: hcron-check's work budget for the tree/,
+      hcronNote: 'hcron matches every glob (minutes of regular-expression backtracking) and accepts them all',
+    },
+  },
+  {
     name: 'unbalanced-long',
     about: 'unbalanced brackets thousands long: [[[[, ]]]], {{{{, $X[ repeated, [ in when_*',
     build: (dir) =>

@@ -4,7 +4,7 @@
 
 import { fileRange, LogicalLine, LinePassNote, processLines } from './lines';
 import { basename, dirname, normpath, pathJoin, pySplitWs, pyStrip } from './py';
-import { evalAssignments, MAX_SELECTOR_DEPTH, MAX_VALUE_LENGTH, SubstituteInfo, VarTable } from './substitute';
+import { evalAssignments, MAX_SELECTOR_DEPTH, MAX_VALUE_LENGTH, SubstituteInfo, TREE_WORK_BUDGET, VarTable, WorkBudget } from './substitute';
 import { EventTree, EventRef } from './tree';
 import { evalWhen, isWhenField, WhenField, WhenResult } from './when';
 
@@ -30,6 +30,8 @@ export interface Context {
   hostName: string;
   /** Line passes by file, reused while the text is the same string (shared includes are read once). */
   lineCache?: Map<string, { text: string; lines: LogicalLine[]; notes: LinePassNote[] }>;
+  /** Substitution work shared by every event judged with this context (judgeTree gives each tree one). */
+  workBudget?: WorkBudget;
 }
 
 /** processLines through the context's cache; a file is cached from its second use on (shared includes, link targets). */
@@ -299,7 +301,7 @@ export function judgeEvent(tree: EventTree, ref: EventRef, src: TextSource, ctx:
   // Stage 4: early substitution.
   const vars = earlyVars(ref.name, ctx);
   j.earlyInfo = [];
-  j.earlyValues = evalAssignments(j.assignments, vars, j.earlyInfo);
+  j.earlyValues = evalAssignments(j.assignments, vars, j.earlyInfo, ctx.workBudget);
   j.early = vars;
   const long = j.earlyInfo.findIndex((i) => i.tooLong);
   if (long >= 0) {
@@ -313,7 +315,7 @@ export function judgeEvent(tree: EventTree, ref: EventRef, src: TextSource, ctx:
   }
   const hard = j.earlyInfo.findIndex((i) => i.tooComplex || i.tooDeep);
   if (hard >= 0)
-    j.capped = `the value of ${clip(j.assignments[hard].name, 40)} is ${j.earlyInfo[hard].tooDeep ? `nested deeper than ${MAX_SELECTOR_DEPTH} selectors` : 'too complex to evaluate'}: hcron-check leaves it as written (${j.earlyInfo[hard].tooDeep ? "hcron itself takes time exponential in the depth, or hits Python's recursion limit" : 'hcron itself takes a very long time on it'})`;
+    j.capped = `the value of ${clip(j.assignments[hard].name, 40)} is ${j.earlyInfo[hard].tooDeep ? `nested deeper than ${MAX_SELECTOR_DEPTH} selectors` : j.earlyInfo[hard].budgetOut ? `not evaluated: hcron-check's work budget for the tree (${TREE_WORK_BUDGET} steps) is used up` : 'too complex to evaluate'}: hcron-check leaves it as written (${j.earlyInfo[hard].tooDeep ? "hcron itself takes time exponential in the depth, or hits Python's recursion limit" : 'hcron itself takes a very long time on it'})`;
   const big = j.earlyInfo.findIndex((i) => i.refTooLong);
   if (big >= 0 && hard < 0)
     j.capped = `a reference in the value of ${clip(j.assignments[big].name, 40)} would give more than ${MAX_VALUE_LENGTH} characters: hcron-check leaves it as written (so does hcron when that runs it out of memory; on a machine with enough memory hcron computes it)`;

@@ -4,6 +4,7 @@
 import { HcronConfig, numberSetting } from './config';
 import { Context, EventType, judgeEvent, Judgement, status, TextSource } from './event';
 import { compareCodePoints } from './py';
+import { TREE_WORK_BUDGET } from './substitute';
 import { EventTree } from './tree';
 
 export interface StatusRecord {
@@ -43,7 +44,8 @@ export function judgeTree(tree: EventTree, src: TextSource, ctx: Context, invali
   const noEvents = treeFatal(tree, invalidUtf8);
   const max = numberSetting(tree.config, 'max_events_per_user', 25);
   if (noEvents) return { noEvents, judgements: [], records: [], limitFrom: Infinity, capped: [] };
-  const c = ctx.lineCache ? ctx : { ...ctx, lineCache: new Map() };
+  // One line-pass cache (kept if the caller has one) and one substitution work budget per tree.
+  const c: Context = { ...ctx, lineCache: ctx.lineCache ?? new Map(), workBudget: { left: TREE_WORK_BUDGET } };
   const capped: TreeVerdict['capped'] = [];
   const judge = (e: EventTree['events'][number]) => {
     const j = judgeEvent(tree, e, src, c);

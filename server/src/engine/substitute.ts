@@ -19,7 +19,19 @@ const SLICE = /^(-?\p{Nd}*)(:(-?\p{Nd}*))?(:(-?\p{Nd}*))?/u;
 /** Beyond this nesting depth hcron itself never finishes (or hits Python's recursion limit). */
 export const MAX_SELECTOR_DEPTH = 300;
 /** Work budget per value, in characters handled; beyond it the value is left as written. */
-const WORK_BUDGET = 20_000_000;
+export const WORK_BUDGET = 20_000_000;
+/**
+ * Work budget for a whole tree (judgeTree): a 1 KB event can make a 1 MB value
+ * by doubling and spend a value's whole budget on globs over it, and a tree
+ * has thousands of events. Past it, each value gets only WORK_FLOOR.
+ */
+export const TREE_WORK_BUDGET = 400_000_000;
+const WORK_FLOOR = 1000;
+
+/** Work shared by many values (a tree); substitute() takes what it uses. */
+export interface WorkBudget {
+  left: number;
+}
 
 /**
  * Longest value a substitution may produce. `X=$X$X` forty times asks for 2^41
@@ -57,6 +69,8 @@ export interface SubstituteInfo {
   tooLong?: boolean;
   /** Set when one reference's result would be longer than MAX_VALUE_LENGTH: that reference was left as written. */
   refTooLong?: boolean;
+  /** Set with tooComplex when the shared (tree) budget, not the value's own, ran out. */
+  budgetOut?: boolean;
   /** Work done, deterministic (tests check it grows linearly): references evaluated without the memo, and characters handled. */
   evals?: number;
   work?: number;
@@ -66,6 +80,8 @@ interface Ctx {
   vars: VarTable;
   memo: Map<string, string>;
   work: number;
+  /** Work allowed for this value. */
+  limit: number;
   evals: number;
   info?: SubstituteInfo;
 }
@@ -120,11 +136,12 @@ export function scanReferences(value: string): { refs: RefSpan[]; stoppedAt?: nu
 }
 
 /** hcron_variable_substitution: the value with every reference replaced. */
-export function substitute(value: string, vars: VarTable, info?: SubstituteInfo): string {
+export function substitute(value: string, vars: VarTable, info?: SubstituteInfo, budget?: WorkBudget): string {
   if (value.indexOf('$') < 0 && value.indexOf('#') < 0) return value;
   const { refs } = scanReferences(value);
   if (refs.length === 0) return value;
-  const ctx: Ctx = { vars, memo: new Map(), work: 0, evals: 0, info };
+  const limit = budget ? Math.min(WORK_BUDGET, Math.max(WORK_FLOOR, budget.left)) : WORK_BUDGET;
+  const ctx: Ctx = { vars, memo: new Map(), work: 0, limit, evals: 0, info };
   try {
     let out = '';
     let last = 0;
@@ -138,7 +155,10 @@ export function substitute(value: string, vars: VarTable, info?: SubstituteInfo)
     return out + value.slice(last);
   } catch (e) {
     if (e instanceof TooComplex) {
-      if (info) info.tooComplex = true;
+      if (info) {
+        info.tooComplex = true;
+        if (limit < WORK_BUDGET) info.budgetOut = true;
+      }
       return value;
     }
     if (e instanceof TooLong) {
@@ -147,6 +167,7 @@ export function substitute(value: string, vars: VarTable, info?: SubstituteInfo)
     }
     throw e;
   } finally {
+    if (budget) budget.left -= Math.min(ctx.work, limit);
     if (info) {
       info.evals = ctx.evals;
       info.work = ctx.work;
@@ -170,7 +191,7 @@ function evalRef(s: string, ctx: Ctx, depth: number): string {
   if (cached !== undefined) return cached;
   ctx.work += s.length;
   ctx.evals++;
-  if (ctx.work > WORK_BUDGET) throw new TooComplex();
+  if (ctx.work > ctx.limit) throw new TooComplex();
   const r = evalRefUncached(s, ctx, depth);
   ctx.memo.set(s, r);
   return r;
@@ -233,7 +254,7 @@ function evalRefUncached(s: string, ctx: Ctx, depth: number): string {
   if (nameValue === null) return s; // hcron: None.split() raises, the reference stays as written
   const parts = splitSep === '' ? Array.from(nameValue) : nameValue.split(splitSep);
   ctx.work += nameValue.length;
-  if (ctx.work > WORK_BUDGET) throw new TooComplex();
+  if (ctx.work > ctx.limit) throw new TooComplex();
 
   const items = evalRef(list, ctx, depth + 1).split(',');
   const results: string[] = [];
@@ -278,10 +299,10 @@ function evalRefUncached(s: string, ctx: Ctx, depth: number): string {
   } else {
     for (const raw of items) {
       const pat = evalRef(raw, ctx, depth + 1);
-      const budget = { left: WORK_BUDGET - ctx.work };
-      for (const part of parts) if (fnmatch(part, pat, budget)) results.push(part);
-      ctx.work = WORK_BUDGET - budget.left; // a glob costs up to len(part) x len(pattern) steps
-      if (ctx.work > WORK_BUDGET) throw new TooComplex();
+      const steps = { left: ctx.limit - ctx.work };
+      for (const part of parts) if (fnmatch(part, pat, steps)) results.push(part);
+      ctx.work = ctx.limit - steps.left; // a glob costs up to len(part) x len(pattern) steps
+      if (ctx.work > ctx.limit) throw new TooComplex();
     }
   }
   const value = joinChecked(results, joinSep, ctx);
@@ -295,12 +316,12 @@ function firstOf(s: string, a: string, b: string): number {
 }
 
 /** eval_assignments: evaluate top to bottom into `vars`, returning each assignment's value. */
-export function evalAssignments(assignments: readonly { name: string; value: string }[], vars: VarTable, info?: SubstituteInfo[]): string[] {
+export function evalAssignments(assignments: readonly { name: string; value: string }[], vars: VarTable, info?: SubstituteInfo[], budget?: WorkBudget): string[] {
   const out: string[] = [];
   for (let i = 0; i < assignments.length; i++) {
     const a = assignments[i];
     const inf: SubstituteInfo | undefined = info ? (info[i] = {}) : undefined;
-    const v = substitute(a.value, vars, inf);
+    const v = substitute(a.value, vars, inf, budget);
     vars.set(a.name, v);
     out.push(v);
   }
