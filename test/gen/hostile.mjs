@@ -124,7 +124,7 @@ export const CASES = [
     expect: {
       statusLines: 201,
       accepted: ['/e000', '/e199', '/zz'],
-      stderr: /^hcron-check: \/e000: the value of Y0 is too complex to evaluate[^\n]*\n(.*\n)*hcron-check: \/e\d+: the value of Y0 is not evaluated: hcron-check's work budget for the tree/,
+      stderr: /^hcron-check: \/e000: the value of Y0 is (too complex to evaluate|not evaluated: hcron-check's work budget for (this event|the tree))[^]*\nhcron-check: \.\.\. and 190 more events decided by hcron-check's caps\n$/,
       hcronNote: 'hcron matches every glob (minutes of regular-expression backtracking) and accepts them all',
     },
   },

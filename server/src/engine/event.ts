@@ -133,6 +133,9 @@ export function earlyVars(name: string, ctx: Context): VarTable {
   ]);
 }
 
+/** Substitution work for one event, plus 20 steps per character of its values (see substitute.ts). */
+export const EVENT_WORK_BUDGET = 10_000_000;
+
 /** Lines an event may expand to through its includes (hcron has no such cap; 3 levels of 5,000 includes are 25 million lines). */
 export const MAX_FLAT_LINES = 1_000_000;
 
@@ -301,7 +304,15 @@ export function judgeEvent(tree: EventTree, ref: EventRef, src: TextSource, ctx:
   // Stage 4: early substitution.
   const vars = earlyVars(ref.name, ctx);
   j.earlyInfo = [];
-  j.earlyValues = evalAssignments(j.assignments, vars, j.earlyInfo, ctx.workBudget);
+  // Work for this event: a base plus an allowance per character, within what is left of the tree's.
+  let chars = 0;
+  for (const a of j.assignments) chars += a.value.length;
+  const allowance = EVENT_WORK_BUDGET + 20 * chars;
+  const budget = { left: ctx.workBudget ? Math.min(allowance, ctx.workBudget.left) : allowance };
+  const before = budget.left;
+  j.earlyValues = evalAssignments(j.assignments, vars, j.earlyInfo, budget);
+  const treeOut = ctx.workBudget !== undefined && ctx.workBudget.left < allowance;
+  if (ctx.workBudget) ctx.workBudget.left -= before - budget.left;
   j.early = vars;
   const long = j.earlyInfo.findIndex((i) => i.tooLong);
   if (long >= 0) {
@@ -315,7 +326,7 @@ export function judgeEvent(tree: EventTree, ref: EventRef, src: TextSource, ctx:
   }
   const hard = j.earlyInfo.findIndex((i) => i.tooComplex || i.tooDeep);
   if (hard >= 0)
-    j.capped = `the value of ${clip(j.assignments[hard].name, 40)} is ${j.earlyInfo[hard].tooDeep ? `nested deeper than ${MAX_SELECTOR_DEPTH} selectors` : j.earlyInfo[hard].budgetOut ? `not evaluated: hcron-check's work budget for the tree (${TREE_WORK_BUDGET} steps) is used up` : 'too complex to evaluate'}: hcron-check leaves it as written (${j.earlyInfo[hard].tooDeep ? "hcron itself takes time exponential in the depth, or hits Python's recursion limit" : 'hcron itself takes a very long time on it'})`;
+    j.capped = `the value of ${clip(j.assignments[hard].name, 40)} is ${j.earlyInfo[hard].tooDeep ? `nested deeper than ${MAX_SELECTOR_DEPTH} selectors` : j.earlyInfo[hard].budgetOut ? `not evaluated: hcron-check's work budget for ${treeOut ? `the tree (${TREE_WORK_BUDGET} steps)` : 'this event'} is used up` : 'too complex to evaluate'}: hcron-check leaves it as written (${j.earlyInfo[hard].tooDeep ? "hcron itself takes time exponential in the depth, or hits Python's recursion limit" : 'hcron itself takes a very long time on it'})`;
   const big = j.earlyInfo.findIndex((i) => i.refTooLong);
   if (big >= 0 && hard < 0)
     j.capped = `a reference in the value of ${clip(j.assignments[big].name, 40)} would give more than ${MAX_VALUE_LENGTH} characters: hcron-check leaves it as written (so does hcron when that runs it out of memory; on a machine with enough memory hcron computes it)`;
