@@ -609,7 +609,8 @@ function nextFire(sets: WhenSets): boolean {
   return false;
 }
 
-function normalizedName(name: string): string | undefined {
+/** The event a chain name with ".", ".." or "//" was meant to name (hcron itself never normalises), if any. */
+export function normalizedName(name: string): string | undefined {
   const parts: string[] = [];
   for (const comp of name.split('/')) {
     if (comp === '' || comp === '.') continue;
@@ -618,7 +619,7 @@ function normalizedName(name: string): string | undefined {
       parts.pop();
     } else parts.push(comp);
   }
-  return '/' + parts.join('/');
+  return parts.length ? '/' + parts.join('/') : undefined;
 }
 
 export function dropText(d: Dropped): string {

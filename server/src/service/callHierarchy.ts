@@ -4,8 +4,7 @@
 
 import { ownRange } from '../engine/event';
 import { chainPieces, chainTarget, LintState } from '../engine/lint';
-import { chainCallers } from './callers';
-import { docOf, locate } from './locate';
+import { callersOf, docOf, locate } from './locate';
 import type { DocContext, Loc } from './types';
 import { verdictText } from './codeLens';
 
@@ -51,7 +50,7 @@ export function prepareCallHierarchy(ctx: DocContext, offset: number): CallItem[
 /** Events whose chains name `name`, with the pieces (ranges in the caller's file). */
 export function incomingCalls(state: LintState, name: string): Call[] {
   const by = new Map<string, Call>();
-  for (const c of chainCallers(state, [name])) {
+  for (const c of callersOf(state, [name], false)) {
     const item = callItem(state, c.caller.ref.name);
     if (!item) continue;
     let call = by.get(item.name);

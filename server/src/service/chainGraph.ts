@@ -5,7 +5,7 @@
 import { status } from '../engine/event';
 import { chainPieces, chainTarget, dropText, LintState } from '../engine/lint';
 import { nameOf } from '../engine/tree';
-import { chainCallers } from './callers';
+import { callersOf } from './locate';
 
 export type NodeStatus = 'accepted' | 'template' | 'rejected' | 'dropped' | 'ignored' | 'missing';
 export type EdgeKind = 'failover' | 'next' | 'include' | 'symlink';
@@ -73,7 +73,7 @@ function outgoing(state: LintState, name: string): GraphEdge[] {
 }
 
 function incoming(state: LintState, name: string): GraphEdge[] {
-  const out: GraphEdge[] = chainCallers(state, [name]).map((c) => ({ from: c.caller.ref.name, to: name, kind: c.field === 'failover_event' ? 'failover' : 'next' }));
+  const out: GraphEdge[] = callersOf(state, [name], false).map((c) => ({ from: c.caller.ref.name, to: name, kind: c.field === 'failover_event' ? 'failover' : 'next' }));
   const path = 'events' + name;
   for (const n of state.includers(path)) out.push({ from: n, to: name, kind: 'include' });
   for (const l of state.tree.linksTo.get(path) ?? []) out.push({ from: nameOf(l), to: name, kind: 'symlink' });

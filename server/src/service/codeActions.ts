@@ -5,7 +5,7 @@
 
 import { Assignment, judgeEvent, Judgement, lastAssignment, REQUIRED_FIELDS, SKELETON_FIELDS, assignmentPositions, TextSource } from '../engine/event';
 import { fileRange } from '../engine/lines';
-import { chainPieces, chainTarget, Finding, lintEvent, lintTreeLevel, LintState } from '../engine/lint';
+import { chainPieces, chainTarget, Finding, lintEvent, lintTreeLevel, LintState, normalizedName } from '../engine/lint';
 import { basename, dirname } from '../engine/py';
 import { Member, nameOf } from '../engine/tree';
 import { applyEdits, linkText, missingDirs, newPathProblem, rank, simulate, TextEditDesc, WorkspaceChange } from './edits';
@@ -215,17 +215,6 @@ function fieldTypo(doc: Doc, f: Finding): Fix[] {
 
 // ---------------------------------------------------------- chain pieces
 
-function normalise(name: string): string | undefined {
-  const parts: string[] = [];
-  for (const comp of name.split('/')) {
-    if (comp === '' || comp === '.') continue;
-    if (comp === '..') {
-      if (!parts.length) return undefined;
-      parts.pop();
-    } else parts.push(comp);
-  }
-  return parts.length ? '/' + parts.join('/') : undefined;
-}
 
 /**
  * How to write `target` in a chain piece of a file read under the names
@@ -252,7 +241,7 @@ function chainDots(doc: Doc, f: Finding): Fix[] {
   const name = f.data?.name;
   if (typeof piece !== 'string' || typeof name !== 'string') return [];
   if (doc.ctx.text.slice(f.start, f.end) !== piece) return [];
-  const target = normalise(name);
+  const target = normalizedName(name);
   if (!target) return [];
   if (chainTarget(doc.state, target).kind !== 'event') return [];
   const callers = doc.isEvent ? namesOfFile(doc.state, doc.content) : [doc.j.ref.name];

@@ -7,8 +7,7 @@ import { fileRange } from '../engine/lines';
 import { dropText, whenSets } from '../engine/lint';
 import { nameOf } from '../engine/tree';
 import { describeWhen, nextRuns, WHEN_FIELDS } from '../engine/when';
-import { chainCallers } from './callers';
-import { docOf, lineLoc, namesOfFile } from './locate';
+import { callersOf, docOf, lineLoc, namesOfFile } from './locate';
 import type { DocContext, Loc } from './types';
 
 export interface Lens {
@@ -53,7 +52,7 @@ export function codeLenses(ctx: DocContext, opts: { now: Date }): Lens[] {
   out.push({ kind: 'verdict', offset: 0, title: `hcron: ${fragment}${verdictText(j, reason)}${isLink ? ` — symlink to ${nameOf(j.ref.content)}` : ''}` });
 
   const names = isLink ? [j.ref.name] : namesOfFile(state, doc.content);
-  const callers = chainCallers(state, names);
+  const callers = callersOf(state, names, false);
   const events = new Set(callers.map((c) => c.caller.ref.name));
   out.push({
     kind: 'callers',

@@ -208,7 +208,8 @@ export interface Caller {
 export function callersOf(state: LintState, names: Iterable<string>, runnableOnly = true, max = Infinity): Caller[] {
   const want = new Set(names);
   const out: Caller[] = [];
-  // With the server's callers index only the events that name one of these are read, not the whole tree.
+  // With the server's callers index only the events that name one of these are read, not the whole
+  // tree; candidates stay in load order, like a scan of the tree.
   let candidates: Judgement[];
   if (state.callers) {
     const seen = new Set<string>();
@@ -220,6 +221,10 @@ export function callersOf(state: LintState, names: Iterable<string>, runnableOnl
         const cj = state.judgement(c);
         if (cj) candidates.push(cj);
       }
+    if (want.size > 1 && candidates.length > 1) {
+      const order = new Map(state.tree.events.map((e, i) => [e.name, i]));
+      candidates.sort((x, y) => (order.get(x.ref.name) ?? 0) - (order.get(y.ref.name) ?? 0));
+    }
   } else candidates = allJudgements(state);
   for (const cj of candidates) {
     if (runnableOnly && !cj.runnable) continue;
