@@ -20,6 +20,7 @@ import { Context, judgeEvent, Judgement, status as statusOf, TextSource } from '
 import { chainPieces, Finding, lintEvent, lintTreeLevel, LintState, whenDescription } from './engine/lint';
 import { compareCodePoints } from './engine/py';
 import { scanEventsDir, ScannedFile } from './engine/scan';
+import { TREE_WORK_BUDGET } from './engine/substitute';
 import { configContext, StatusRecord, treeFatal } from './engine/status';
 import { EventRef, EventTree, Member, nameOf } from './engine/tree';
 import { SeveritySetting } from './settings';
@@ -298,6 +299,8 @@ export class TreeModel {
     }
     this.loaded = false;
     const scan = scanEventsDir(this.root);
+    // A whole-tree load shares one substitution work budget (like judgeTree); later re-judging gets per-event budgets.
+    this.ctx.workBudget = { left: TREE_WORK_BUDGET };
     if (gen !== this.gen) return;
     this.members = scan.members;
     this.files = scan.files;
@@ -351,6 +354,7 @@ export class TreeModel {
       progress?.done();
     }
     this.loaded = true;
+    this.ctx.workBudget = undefined;
     this.loadMs = performance.now() - t0;
     this.host.log(`${this.root}: ${n} events, ${this.tree.dropped.length} dropped, ${this.tree.ignored.length} ignored, loaded in ${Math.round(this.loadMs)} ms`);
     this.readyResolved = true;

@@ -4,7 +4,7 @@
 
 import { fileRange, LogicalLine, LinePassNote, processLines } from './lines';
 import { basename, dirname, normpath, pathJoin, pySplitWs, pyStrip } from './py';
-import { evalAssignments, MAX_SELECTOR_DEPTH, MAX_VALUE_LENGTH, SubstituteInfo, TREE_WORK_BUDGET, VarTable, WorkBudget } from './substitute';
+import { evalAssignments, MAX_SELECTOR_DEPTH, MAX_VALUE_LENGTH, SubstituteInfo, TREE_WORK_BUDGET, VarTable, WorkBudget, workAllowance } from './substitute';
 import { EventTree, EventRef } from './tree';
 import { evalWhen, isWhenField, WhenField, WhenResult } from './when';
 
@@ -132,9 +132,6 @@ export function earlyVars(name: string, ctx: Context): VarTable {
     ['HCRON_SELF_CHAIN', ''],
   ]);
 }
-
-/** Substitution work for one event, plus 20 steps per character of its values (see substitute.ts). */
-export const EVENT_WORK_BUDGET = 10_000_000;
 
 /** Lines an event may expand to through its includes (hcron has no such cap; 3 levels of 5,000 includes are 25 million lines). */
 export const MAX_FLAT_LINES = 1_000_000;
@@ -305,9 +302,7 @@ export function judgeEvent(tree: EventTree, ref: EventRef, src: TextSource, ctx:
   const vars = earlyVars(ref.name, ctx);
   j.earlyInfo = [];
   // Work for this event: a base plus an allowance per character, within what is left of the tree's.
-  let chars = 0;
-  for (const a of j.assignments) chars += a.value.length;
-  const allowance = EVENT_WORK_BUDGET + 20 * chars;
+  const allowance = workAllowance(j.assignments);
   const budget = { left: ctx.workBudget ? Math.min(allowance, ctx.workBudget.left) : allowance };
   const before = budget.left;
   j.earlyValues = evalAssignments(j.assignments, vars, j.earlyInfo, budget);

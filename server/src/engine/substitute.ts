@@ -27,6 +27,15 @@ export const WORK_BUDGET = 20_000_000;
  */
 export const TREE_WORK_BUDGET = 400_000_000;
 const WORK_FLOOR = 1000;
+/** Substitution work for one event (or one evalAssignments call without a budget), plus 20 steps per character of its values. */
+export const EVENT_WORK_BUDGET = 10_000_000;
+
+/** The work an event's values may take: EVENT_WORK_BUDGET + 20 per character. */
+export function workAllowance(assignments: readonly { value: string }[]): number {
+  let chars = 0;
+  for (const a of assignments) chars += a.value.length;
+  return EVENT_WORK_BUDGET + 20 * chars;
+}
 
 /** Work shared by many values (a tree); substitute() takes what it uses. */
 export interface WorkBudget {
@@ -317,6 +326,7 @@ function firstOf(s: string, a: string, b: string): number {
 
 /** eval_assignments: evaluate top to bottom into `vars`, returning each assignment's value. */
 export function evalAssignments(assignments: readonly { name: string; value: string }[], vars: VarTable, info?: SubstituteInfo[], budget?: WorkBudget): string[] {
+  budget ??= { left: workAllowance(assignments) }; // every caller is bounded (late pass, editor features)
   const out: string[] = [];
   for (let i = 0; i < assignments.length; i++) {
     const a = assignments[i];

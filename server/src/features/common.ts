@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { CancellationToken, Connection, LSPErrorCodes, Position, Range, ResponseError, TextDocuments } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
+import { encodeSurrogateEscape } from '../engine/py';
 import type { DocContext, Loc } from '../service/types';
 import { TreeModel, Workspace } from '../workspace';
 
@@ -54,6 +55,20 @@ export async function waitOrCancel<T>(p: Promise<T>, token: CancellationToken | 
 }
 
 /** Offsets <-> positions for files of a tree, on the text the client shows for them. */
+const LONE_ESCAPE = /(?<![\ud800-\udbff])[\udc80-\udcff]/;
+
+/**
+ * file: URI of a path. A name that is not UTF-8 reaches the server as lone
+ * surrogates (Python's surrogateescape, like hcron); URI.file would throw
+ * URIError on them, so its bytes are percent-encoded instead.
+ */
+export function fileUri(fsPath: string): string {
+  if (!LONE_ESCAPE.test(fsPath)) return URI.file(fsPath).toString();
+  let out = 'file://';
+  for (const b of encodeSurrogateEscape(fsPath)) out += /[A-Za-z0-9\-._~/]/.test(String.fromCharCode(b)) ? String.fromCharCode(b) : '%' + b.toString(16).toUpperCase().padStart(2, '0');
+  return out;
+}
+
 export class Positions {
   private readonly cache = new Map<string, TextDocument>();
   private readonly uriByPath = new Map<string, string>();
@@ -63,7 +78,7 @@ export class Positions {
   /** The client's URI spelling for open documents, vscode-uri's for the rest. */
   uriOf(model: TreeModel, archive: string): string {
     const fsPath = model.fsPathOf(archive);
-    return this.uriByPath.get(fsPath) ?? URI.file(fsPath).toString();
+    return this.uriByPath.get(fsPath) ?? fileUri(fsPath);
   }
 
   docOpened(uri: string): void {

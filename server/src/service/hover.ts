@@ -9,7 +9,12 @@ import { fileRange, LogicalLine } from '../engine/lines';
 import { lateBuiltins, RunContext, LATE_ONLY_VARIABLES } from '../engine/late';
 import { chainTarget, definitionOf, dropText, lineCol, nearestField, whenSets } from '../engine/lint';
 import { basename, pyStrip } from '../engine/py';
-import { evalAssignments, substitute, VarTable } from '../engine/substitute';
+import { EVENT_WORK_BUDGET, evalAssignments, substitute, VarTable, WorkBudget } from '../engine/substitute';
+
+/** Substitution work one hover may do in all (it evaluates once per way to run; a glob over a 1 MB value costs millions of steps). */
+let requestBudget: WorkBudget | undefined;
+const sub = (v: string, vars: VarTable) => substitute(v, vars, undefined, requestBudget);
+const evalAll = (as: readonly { name: string; value: string }[], vars: VarTable) => evalAssignments(as, vars, undefined, requestBudget);
 import { nameOf } from '../engine/tree';
 import { describeWhen, evalWhen, expireSeconds, isWhenField, nextRuns, WhenSet, WHEN_RANGES } from '../engine/when';
 import { BUILTIN_DOCS, codeBlock, FIELD_DOCS, inlineCode } from './docs';
@@ -23,6 +28,15 @@ export const MAX_CONTEXTS = 20;
 const LATE_FIELDS = new Set(['notify_message', 'notify_subject', 'notify_email', 'command', 'host', 'as_user', 'when_expire', 'next_event', 'failover_event']);
 
 export function hover(ctx: DocContext, offset: number, opts: HoverOptions): HoverResult | null {
+  requestBudget = { left: EVENT_WORK_BUDGET };
+  try {
+    return hoverAt(ctx, offset, opts);
+  } finally {
+    requestBudget = undefined;
+  }
+}
+
+function hoverAt(ctx: DocContext, offset: number, opts: HoverOptions): HoverResult | null {
   const doc = docOf(ctx);
   if (!doc) return null;
   const hit = locate(doc, offset);
@@ -121,7 +135,7 @@ function whyNotLoaded(doc: Doc): string {
 /** The variable table of `j`'s late pass just before assignment k. */
 function lateTableBefore(j: Judgement, run: RunContext, k: number): VarTable {
   const vars = lateBuiltins(j.ref.name, run);
-  evalAssignments(j.assignments.slice(0, k), vars);
+  evalAll(j.assignments.slice(0, k), vars);
   return vars;
 }
 
@@ -159,7 +173,7 @@ function lateValueBlock(doc: Doc, a: Assignment, opts: HoverOptions): string {
     const k = sameAssignment(w.j, a);
     if (k < 0) return undefined;
     const vars = lateTableBefore(w.j, w.run, k);
-    const value = substitute(w.j.assignments[k].value, vars);
+    const value = sub(w.j.assignments[k].value, vars);
     vars.set(field, value);
     const last = lastAssignment(w.j, field);
     const overridden = last && last !== w.j.assignments[k];
@@ -252,8 +266,8 @@ function earlyValue(doc: Doc, idx: number): string {
 /** The early table before assignment idx and that assignment's early value (works for rejected events too). */
 function earlyTableAndValue(doc: Doc, idx: number): { vars: VarTable; value: string } {
   const vars = earlyVars(doc.j.ref.name, doc.state.ctx);
-  evalAssignments(doc.j.assignments.slice(0, idx), vars);
-  return { vars, value: substitute(doc.j.assignments[idx].value, vars) };
+  evalAll(doc.j.assignments.slice(0, idx), vars);
+  return { vars, value: sub(doc.j.assignments[idx].value, vars) };
 }
 
 // ------------------------------------------------------------ when_*
@@ -410,14 +424,14 @@ function refHover(doc: Doc, a: Assignment, idx: number, ref: RefAt, opts: HoverO
     parts.push(later >= 0 ? `${ref.name} is assigned only later: hcron evaluates top to bottom, so this reference stays literal.` : `${ref.name} is not defined: hcron leaves ${inlineCode(text)} as written.`);
   }
   const early = earlyTableAndValue(doc, idx);
-  parts.push(`At load time: ${inlineCode(substitute(text, early.vars))}`);
+  parts.push(`At load time: ${inlineCode(sub(text, early.vars))}`);
   if (a.name.startsWith('when_') && a.name !== 'when_expire') parts.push('when_* values are read at load time only.');
   else if (a.name === 'template_name') parts.push('template_name is read at load time only.');
   else {
     const block = perWay(doc, opts, (w) => {
       const kk = sameAssignment(w.j, a);
       if (kk < 0) return undefined;
-      return `→ ${inlineCode(substitute(text, lateTableBefore(w.j, w.run, kk)))}`;
+      return `→ ${inlineCode(sub(text, lateTableBefore(w.j, w.run, kk)))}`;
     });
     parts.push(`At activation (time and job values as placeholders):\n\n${block}`);
   }

@@ -4,7 +4,7 @@
 
 import { earlyVars } from '../engine/event';
 import { fileRange } from '../engine/lines';
-import { evalAssignments, scanReferences, substitute } from '../engine/substitute';
+import { EVENT_WORK_BUDGET, evalAssignments, scanReferences, substitute } from '../engine/substitute';
 import { CHAIN_FIELDS, docOf, piecesOf } from './locate';
 import type { DocContext } from './types';
 
@@ -31,6 +31,7 @@ export function inlayHints(ctx: DocContext, start: number, end: number): InlayHi
   const own = (a: (typeof j.assignments)[number]) => a.line.via.length === 0 && a.line.ll.file === doc.content;
   const inRange = (o: number) => o >= start && o <= end;
   const vars = earlyVars(j.ref.name, doc.state.ctx);
+  const budget = { left: EVENT_WORK_BUDGET }; // for the whole request: a glob over a 1 MB value costs millions of steps
   for (const a of j.assignments) {
     if (out.length >= MAX_HINTS) break;
     if (own(a) && CHAIN_FIELDS.has(a.name)) {
@@ -46,7 +47,7 @@ export function inlayHints(ctx: DocContext, start: number, end: number): InlayHi
         const at = fileRange(a.line.ll, a.valueStart + r.end, a.valueStart + r.end).start;
         if (!inRange(at)) continue;
         const text = a.value.slice(r.start, r.end);
-        const v = substitute(text, vars);
+        const v = substitute(text, vars, undefined, budget);
         const literal = v === text;
         out.push({
           offset: at,
@@ -58,7 +59,7 @@ export function inlayHints(ctx: DocContext, start: number, end: number): InlayHi
         });
       }
     }
-    evalAssignments([a], vars);
+    evalAssignments([a], vars, undefined, budget);
   }
   return out;
 }
