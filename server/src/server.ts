@@ -33,6 +33,7 @@ import { registerWorkspaceSymbols } from './features/workspaceSymbols';
 import { parseSettings, resolveConfig, Settings, severityFn } from './settings';
 import { ModelOptions, TreeModel, Workspace, WorkspaceHost } from './workspace';
 import * as os from 'node:os';
+import { DEFAULT_LIMITS } from './engine/scan';
 
 const VERSION = '0.1.0';
 
@@ -123,7 +124,8 @@ function modelOptions(): ModelOptions {
     lastConfigJson = json;
     lastConfig = resolved.config;
   }
-  return { config: lastConfig, serverName: settings.serverName, hostName: settings.hostName ?? os.hostname(), severity: severityFn(settings) };
+  const limits = { maxMembers: settings.maxFiles ?? DEFAULT_LIMITS.maxMembers, maxFileBytes: settings.maxFileBytes ?? DEFAULT_LIMITS.maxFileBytes };
+  return { config: lastConfig, serverName: settings.serverName, hostName: settings.hostName ?? os.hostname(), severity: severityFn(settings), limits };
 }
 
 async function fetchSettings(fallback?: unknown): Promise<Settings> {

@@ -11,6 +11,8 @@
 //   hcron.severity          { "<finding code>": "error"|"warning"|"information"|"hint"|"off" }
 //   hcron.eventTrees        extra event trees: paths or globs (absolute, ~/..., or relative
 //                           to each workspace folder)
+//   hcron.maxFiles          files and folders read per tree at most (default 500,000)
+//   hcron.maxFileBytes      bytes read of one file at most (default 16 MiB)
 
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -40,9 +42,17 @@ export interface Settings {
   hostName: string | null;
   severity: Record<string, SeveritySetting>;
   eventTrees: string[];
+  /** Resource caps of the scan (null: the engine's DEFAULT_LIMITS). */
+  maxFiles: number | null;
+  maxFileBytes: number | null;
 }
 
-export const DEFAULT_SETTINGS: Settings = { configFile: null, overrides: {}, serverName: null, hostName: null, severity: {}, eventTrees: [] };
+export const DEFAULT_SETTINGS: Settings = { configFile: null, overrides: {}, serverName: null, hostName: null, severity: {}, eventTrees: [], maxFiles: null, maxFileBytes: null };
+
+function positiveInt(v: unknown): number | null {
+  const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
+  return Number.isSafeInteger(n) && n > 0 ? n : null;
+}
 
 const SEVERITIES = new Set(['error', 'warning', 'information', 'hint', 'off']);
 
@@ -81,6 +91,8 @@ export function parseSettings(raw: unknown): Settings {
   const trees = r.eventTrees;
   if (Array.isArray(trees)) s.eventTrees = trees.filter((t): t is string => typeof t === 'string' && t.trim() !== '').map((t) => t.trim());
   else if (typeof trees === 'string' && trees.trim()) s.eventTrees = [trees.trim()];
+  s.maxFiles = positiveInt(r.maxFiles);
+  s.maxFileBytes = positiveInt(r.maxFileBytes);
   return s;
 }
 

@@ -19,7 +19,7 @@ import { HcronConfig } from './engine/config';
 import { Context, judgeEvent, Judgement, status as statusOf, TextSource } from './engine/event';
 import { chainPieces, Finding, lintEvent, lintTreeLevel, LintState, whenDescription } from './engine/lint';
 import { compareCodePoints } from './engine/py';
-import { scanEventsDir, ScannedFile } from './engine/scan';
+import { ScanLimits, scanEventsDir, ScannedFile } from './engine/scan';
 import { TREE_WORK_BUDGET } from './engine/substitute';
 import { configContext, StatusRecord, treeFatal } from './engine/status';
 import { EventRef, EventTree, Member, nameOf } from './engine/tree';
@@ -61,6 +61,8 @@ export interface ModelOptions {
   severity?: (code: string) => SeveritySetting | undefined;
   /** Trees with more files than this report $/progress while loading. */
   progressThreshold?: number;
+  /** Resource caps of the scan (settings hcron.maxFiles, hcron.maxFileBytes); default DEFAULT_LIMITS. */
+  limits?: ScanLimits;
 }
 
 /** Component-wise order of archive paths: the order of hcron's tar walk. */
@@ -298,7 +300,7 @@ export class TreeModel {
       this.ready = new Promise((r) => (this.resolveReady = r));
     }
     this.loaded = false;
-    const scan = scanEventsDir(this.root);
+    const scan = scanEventsDir(this.root, this.opts.limits);
     // A whole-tree load shares one substitution work budget (like judgeTree); later re-judging gets per-event budgets.
     this.ctx.workBudget = { left: TREE_WORK_BUDGET };
     if (gen !== this.gen) return;
@@ -421,7 +423,8 @@ export class TreeModel {
 
   /** New settings: judge everything again (the scan is kept unless the config changes what is ignored). */
   async reconfigure(opts: ModelOptions): Promise<void> {
-    const relintOnly = opts.config === this.opts.config && opts.serverName === this.opts.serverName && opts.hostName === this.opts.hostName;
+    const sameLimits = (opts.limits?.maxMembers ?? 0) === (this.opts.limits?.maxMembers ?? 0) && (opts.limits?.maxFileBytes ?? 0) === (this.opts.limits?.maxFileBytes ?? 0);
+    const relintOnly = opts.config === this.opts.config && opts.serverName === this.opts.serverName && opts.hostName === this.opts.hostName && sameLimits;
     this.applyOptions(opts);
     if (!this.loaded) return;
     if (relintOnly) {
@@ -716,7 +719,7 @@ export class TreeModel {
   }
 
   private readFile(a: string): ScannedFile | undefined {
-    const r = scanEventsDir(this.fsPathOf(a));
+    const r = scanEventsDir(this.fsPathOf(a), this.opts.limits);
     const m = r.members[0];
     if (!m || m.kind !== 'file' || r.stoppedAt) return undefined;
     return r.files.get('events');
@@ -744,7 +747,7 @@ export class TreeModel {
       const removed = this.members.splice(i, k - i);
       this.problems = this.problems.filter((p) => p.path !== a && !p.path.startsWith(a + '/'));
       // read it again
-      const r = scanEventsDir(this.fsPathOf(a));
+      const r = scanEventsDir(this.fsPathOf(a), this.opts.limits);
       if (r.stoppedAt) {
         this.host.log(`${a}: ${r.stoppedAt.message}; reading the whole tree again`);
         void this.load();

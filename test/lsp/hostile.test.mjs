@@ -288,6 +288,36 @@ describe('soak: thousands of random edits with requests in between, over stdio',
   });
 });
 
+describe('resource caps in settings', () => {
+  it('hcron.maxFiles and hcron.maxFileBytes cap the scan, and the tree says so', { timeout: 60_000 }, async () => {
+    const dir = tmpDir('hcron-lsp-caps-');
+    const events = path.join(dir, 'events');
+    fs.mkdirSync(events, { recursive: true });
+    for (let i = 0; i < 30; i++) fs.writeFileSync(path.join(events, `f${String(i).padStart(2, '0')}`), BASE);
+    fs.writeFileSync(path.join(events, 'big'), BASE + 'X=' + 'é'.repeat(200) + '\n');
+    const s = await startServer({ folder: dir, settings: { eventTrees: [events], maxFiles: 10 } });
+    servers.push(s);
+    const root = (await s.request('hcron/trees', {})).trees[0].root;
+    const st = await s.request('hcron/statusText', { root });
+    assert.equal(st.text.split('\n').filter(Boolean).length, 9, st.text);
+    const all = () => [...s.diagnostics.values()].flatMap((d) => d.diagnostics.map((x) => x.message)).join('\n');
+    await s.until(() => /more than the cap of 10 files and folders/.test(all()), 'a cap finding');
+    // raise the cap, cap the bytes instead: everything is read again
+    s.settings = { eventTrees: [events], maxFileBytes: Buffer.byteLength(BASE) + 3 };
+    s.conn.sendNotification('workspace/didChangeConfiguration', { settings: { hcron: s.settings } });
+    let r2;
+    for (let i = 0; i < 100; i++) {
+      // statusText waits for the reload the new settings start
+      r2 = await s.request('hcron/statusText', { root });
+      if (r2.text.split('\n').filter(Boolean).length === 31) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.equal(r2.text.split('\n').filter(Boolean).length, 31, r2.text);
+    assert.match(r2.text, /^accepted::\/big$/m); // cut inside an "é": not mistaken for invalid UTF-8
+    await s.shutdown();
+  });
+});
+
 // Secrets never leave the tree through the server either (the links-out case above checks every answer);
 // this keeps the import used when the case list changes.
 assert.ok(SECRET.length > 10);
