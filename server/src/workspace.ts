@@ -668,7 +668,7 @@ export class TreeModel {
 
   private async applyDisk(fsPaths: string[]): Promise<void> {
     if (!this.loaded) {
-      this.pendingDisk.push(...fsPaths);
+      for (const p of fsPaths) this.pendingDisk.push(p); // no push(...): 200,000 paths overflow the stack
       return;
     }
     const archives = [...new Set(fsPaths.map((p) => this.archiveOf(p)).filter((a): a is string => !!a))];
@@ -757,7 +757,8 @@ export class TreeModel {
       const fresh = r.members.map((m) => ({ ...m, path: remap(m.path) }));
       if (fresh.length === 0 && removed.length === 0) continue;
       i = lowerBound(this.members, a);
-      this.members.splice(i, 0, ...fresh);
+      // no splice(i, 0, ...fresh): a folder of 200,000 files overflows the stack
+      this.members = [...this.members.slice(0, i), ...fresh, ...this.members.slice(i)];
       for (const [p, f] of r.files) {
         const ap = remap(p);
         this.files.set(ap, f);
