@@ -22,6 +22,8 @@ export interface SnapshotEstimate {
   limit: number;
   /** True when compression stopped once over the limit: the snapshot is at least `bytes`. */
   atLeast?: boolean;
+  /** True when `bytes` was extrapolated from a sample of the archive, far from the limit. */
+  sampled?: boolean;
 }
 
 /** Segment size: archives up to it are compressed in one piece (exactly gzip's answer). */
@@ -79,21 +81,40 @@ function header(name: string, size: number, type: string, link = ''): Buffer {
 
 const ZEROS = Buffer.alloc(10240);
 
+/**
+ * Large archives are sampled: one segment in STRIDE is deflated (with the previous segment's tail
+ * as its dictionary) and counts STRIDE times. Only when that estimate falls near the limit is the
+ * whole archive compressed, so the answer over/under is the exact one where it matters.
+ */
+const STRIDE = 4;
+const SAMPLE_FROM = 8 * SEGMENT;
+
 export function estimateSnapshot(members: readonly Member[], bytesOf: (path: string) => Buffer | undefined, config: HcronConfig): SnapshotEstimate {
   const limit = numberSetting(config, 'max_hcron_tree_snapshot_size', 262144);
+  let rough = 0;
+  for (const m of members) rough += 1536 + (m.kind === 'file' ? (bytesOf(m.path)?.length ?? 0) : 0);
+  if (rough >= SAMPLE_FROM) {
+    const sampled = archiveSize(members, bytesOf, limit, STRIDE);
+    if (sampled.bytes > limit * 1.1 || sampled.bytes < limit * 0.9) return { ...sampled, sampled: true };
+  }
+  return archiveSize(members, bytesOf, limit, 1);
+}
+
+function archiveSize(members: readonly Member[], bytesOf: (path: string) => Buffer | undefined, limit: number, stride: number): SnapshotEstimate {
   let parts: Buffer[] = [];
   let pending = 0; // bytes in parts
   let total = 0; // bytes of the archive so far
   let out = 0; // compressed bytes of the segments done
   let dict: Buffer | undefined; // the last 32 KB of the archive compressed so far
   let stopped = false;
+  let segIndex = 0;
   const compress = () => {
     const seg = parts.length === 1 ? parts[0] : Buffer.concat(parts, pending);
     parts = [];
     pending = 0;
-    out += deflateRawSync(seg, dict ? { level: 9, dictionary: dict } : { level: 9 }).length;
+    if (segIndex++ % stride === 0) out += stride * deflateRawSync(seg, dict ? { level: 9, dictionary: dict } : { level: 9 }).length;
     dict = seg.length >= WINDOW ? Buffer.from(seg.subarray(seg.length - WINDOW)) : Buffer.concat([dict ?? Buffer.alloc(0), seg]).subarray(-WINDOW);
-    if (out + 18 > limit) stopped = true;
+    if (out + 18 > (stride > 1 ? limit * 1.1 : limit)) stopped = true;
   };
   const push = (b: Buffer) => {
     parts.push(b);
