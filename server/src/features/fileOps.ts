@@ -117,14 +117,7 @@ export function replaceHardLink(model: TreeModel, archive: string, text: string)
   const b = lstat(q);
   if (!a?.isFile() || a.nlink < 2) throw new FileOpError(`${archive.slice(6)} is not a hard link`);
   if (!b?.isFile() || a.ino !== b.ino || a.dev !== b.dev) throw new FileOpError(`${archive.slice(6)} and ${dest.slice(6)} are not the same file: not replaced`);
-  const tmp = nodePath.join(nodePath.dirname(p), `.hcron-link-${process.pid}-${Date.now().toString(36)}`);
-  fs.symlinkSync(text, tmp);
-  try {
-    fs.renameSync(tmp, p);
-  } catch (e) {
-    fs.rmSync(tmp, { force: true });
-    throw e;
-  }
+  swapInSymlink(p, text);
   return [p];
 }
 
@@ -135,14 +128,7 @@ export function relink(model: TreeModel, archive: string, text: string, was: str
   const st = lstat(p);
   if (!st?.isSymbolicLink()) return [];
   if (fs.readlinkSync(p) !== was) return [];
-  const tmp = nodePath.join(nodePath.dirname(p), `.hcron-link-${process.pid}-${Date.now().toString(36)}`);
-  fs.symlinkSync(text, tmp);
-  try {
-    fs.renameSync(tmp, p);
-  } catch (e) {
-    fs.rmSync(tmp, { force: true });
-    throw e;
-  }
+  swapInSymlink(p, text);
   return [p];
 }
 
@@ -160,4 +146,16 @@ export function runSymlinkOps(model: TreeModel, ops: FileOp[]): { changed: strin
     }
   }
   return { changed, errors };
+}
+
+/** Replace the file at p by a symlink with this text atomically (a temporary link renamed over it). */
+function swapInSymlink(p: string, text: string): void {
+  const tmp = nodePath.join(nodePath.dirname(p), `.hcron-link-${process.pid}-${Date.now().toString(36)}`);
+  fs.symlinkSync(text, tmp);
+  try {
+    fs.renameSync(tmp, p);
+  } catch (e) {
+    fs.rmSync(tmp, { force: true });
+    throw e;
+  }
 }
