@@ -145,6 +145,8 @@ export class TreeModel {
   private readonly includeKeys = new Map<string, Set<string>>();
   private readonly includersIdx = new Map<string, Set<string>>();
   private readonly chainers = new Map<string, Set<string>>();
+  /** chainers of a name sorted by load order, kept until the index or the order changes (hovers read them often). */
+  private readonly sortedChainers = new Map<string, string[]>();
   private readonly indexed = new Map<string, { deps: string[]; keys: string[]; targets: string[]; chains: string[] }>();
   private readonly eventFindings = new Map<string, Finding[]>();
   private readonly byFile = new Map<string, Map<string, Finding[]>>();
@@ -201,7 +203,11 @@ export class TreeModel {
       judgement: (n) => self.js.get(n),
       record: (n) => self.record(n),
       includers: (p) => [...(self.includersIdx.get(p) ?? [])],
-      callers: (n) => self.sortedByLoad(self.chainers.get(n)),
+      callers: (n) => {
+        let l = self.sortedChainers.get(n);
+        if (!l) self.sortedChainers.set(n, (l = self.sortedByLoad(self.chainers.get(n))));
+        return l;
+      },
       judgements: () => self.ordered.map((n) => self.js.get(n)!).filter(Boolean),
       findings: (f) => self.findingsOf(f),
     };
@@ -317,6 +323,7 @@ export class TreeModel {
     this.includeKeys.clear();
     this.includersIdx.clear();
     this.chainers.clear();
+    this.sortedChainers.clear();
     this.indexed.clear();
     this.eventFindings.clear();
     this.byFile.clear();
@@ -441,6 +448,7 @@ export class TreeModel {
     this.tree = new EventTree({ members: this.members, stoppedAt: this.stoppedAt }, this.config);
     this.ordered = this.tree.events.map((e) => e.name);
     this.order = new Map(this.ordered.map((n, i) => [n, i]));
+    this.sortedChainers.clear();
     this.noEvents = this.tree.rootIsLink || this.invalid.size ? treeFatal(this.tree, (p) => (this.overlays.has(p) ? undefined : this.files.get(p)?.invalidUtf8)) : undefined;
   }
 
@@ -482,6 +490,7 @@ export class TreeModel {
     for (const p of chainPieces(j)) {
       rec.chains.push(p.name);
       add(this.chainers, p.name);
+      this.sortedChainers.delete(p.name);
     }
     this.indexed.set(name, rec);
   }
@@ -498,7 +507,10 @@ export class TreeModel {
     for (const d of rec.deps) del(this.deps, d);
     for (const k of rec.keys) del(this.includeKeys, k);
     for (const t of rec.targets) del(this.includersIdx, t);
-    for (const c of rec.chains) del(this.chainers, c);
+    for (const c of rec.chains) {
+      del(this.chainers, c);
+      this.sortedChainers.delete(c);
+    }
     this.indexed.delete(name);
   }
 
