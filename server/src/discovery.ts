@@ -19,14 +19,11 @@ export interface WalkLimits {
 
 const SKIP = new Set(['node_modules', '.git', '.hg', '.svn']);
 
-export function serverOf(eventsDir: string): string | null {
-  const parent = path.dirname(eventsDir);
-  return path.basename(path.dirname(parent)) === '.hcron' ? path.basename(parent) : null;
-}
-
-/** Every folder named events whose parent's parent is .hcron, below `dir`. */
-export function findHcronTrees(dir: string, limits: WalkLimits = { maxDepth: 8, maxDirs: 20_000 }): FoundTree[] {
-  const out: FoundTree[] = [];
+/**
+ * A bounded walk of the folders below `start` (at most maxDirs listings, maxDepth levels; VCS and
+ * node_modules folders skipped): `visit` sees each entry and says whether to descend into it.
+ */
+function walkDirs(start: string, limits: WalkLimits, visit: (p: string, e: fs.Dirent, depth: number) => boolean): void {
   let dirs = 0;
   const walk = (d: string, depth: number) => {
     if (dirs++ > limits.maxDirs) return;
@@ -37,32 +34,44 @@ export function findHcronTrees(dir: string, limits: WalkLimits = { maxDepth: 8, 
       return;
     }
     for (const e of entries) {
-      if (!e.isDirectory() || SKIP.has(e.name)) continue;
+      if (SKIP.has(e.name)) continue;
       const p = path.join(d, e.name);
-      if (e.name === '.hcron') {
-        // .hcron/<server>/events (the <server> folder may itself be a symlink)
-        let servers: string[] = [];
-        try {
-          servers = fs.readdirSync(p);
-        } catch {
-          continue;
-        }
-        for (const s of servers.sort()) {
-          const ev = path.join(p, s, 'events');
-          try {
-            fs.lstatSync(ev);
-            out.push({ root: ev, server: s });
-          } catch {
-            /* no events folder */
-          }
-        }
-        continue;
-      }
-      if (depth < limits.maxDepth) walk(p, depth + 1);
+      if (visit(p, e, depth) && depth < limits.maxDepth) walk(p, depth + 1);
     }
   };
-  if (path.basename(dir) === '.hcron') walk(path.dirname(dir), 0);
-  else walk(dir, 0);
+  walk(start, 0);
+}
+
+export function serverOf(eventsDir: string): string | null {
+  const parent = path.dirname(eventsDir);
+  return path.basename(path.dirname(parent)) === '.hcron' ? path.basename(parent) : null;
+}
+
+/** Every folder named events whose parent's parent is .hcron, below `dir`. */
+export function findHcronTrees(dir: string, limits: WalkLimits = { maxDepth: 8, maxDirs: 20_000 }): FoundTree[] {
+  const out: FoundTree[] = [];
+  const visit = (p: string, e: fs.Dirent): boolean => {
+    if (!e.isDirectory()) return false;
+    if (e.name !== '.hcron') return true;
+    // .hcron/<server>/events (the <server> folder may itself be a symlink)
+    let servers: string[] = [];
+    try {
+      servers = fs.readdirSync(p);
+    } catch {
+      return false;
+    }
+    for (const s of servers.sort()) {
+      const ev = path.join(p, s, 'events');
+      try {
+        fs.lstatSync(ev);
+        out.push({ root: ev, server: s });
+      } catch {
+        /* no events folder */
+      }
+    }
+    return false;
+  };
+  walkDirs(path.basename(dir) === '.hcron' ? path.dirname(dir) : dir, limits, visit);
   // the workspace folder may itself be .hcron/<server> or the events folder
   if (path.basename(dir) === 'events' && !out.some((t) => t.root === dir)) out.unshift({ root: dir, server: serverOf(dir) });
   const ev = path.join(dir, 'events');
@@ -141,32 +150,22 @@ export function treesFromSetting(entries: string[], folders: string[], limits: W
       const first = full.search(/[*?[{]/);
       const start = full.slice(0, full.lastIndexOf('/', first) + 1) || '/';
       const re = globToRegExp(full.split(path.sep).join('/'));
-      let dirs = 0;
-      const walk = (d: string, depth: number) => {
-        if (dirs++ > limits.maxDirs) return;
-        let entries: fs.Dirent[];
-        try {
-          entries = fs.readdirSync(d, { withFileTypes: true });
-        } catch {
-          return;
-        }
-        for (const x of entries) {
-          if (SKIP.has(x.name)) continue;
-          const p = path.join(d, x.name);
-          let isDir = x.isDirectory();
-          if (x.isSymbolicLink()) {
-            try {
-              isDir = fs.statSync(p).isDirectory();
-            } catch {
-              isDir = false;
-            }
+      walkDirs(start, limits, (p, x) => {
+        let isDir = x.isDirectory();
+        if (x.isSymbolicLink()) {
+          try {
+            isDir = fs.statSync(p).isDirectory();
+          } catch {
+            isDir = false;
           }
-          if (!isDir) continue;
-          if (re.test(p.split(path.sep).join('/'))) push(p);
-          else if (depth < limits.maxDepth && !x.isSymbolicLink()) walk(p, depth + 1);
         }
-      };
-      walk(start, 0);
+        if (!isDir) return false;
+        if (re.test(p.split(path.sep).join('/'))) {
+          push(p);
+          return false;
+        }
+        return !x.isSymbolicLink();
+      });
     }
   }
   return out;
