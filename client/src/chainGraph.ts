@@ -8,32 +8,15 @@
 import * as vscode from 'vscode';
 import { RequestType, type LanguageClient } from 'vscode-languageclient/node';
 
-export type NodeStatus = 'accepted' | 'template' | 'rejected' | 'dropped' | 'ignored' | 'missing';
-export type EdgeKind = 'failover' | 'next' | 'include' | 'symlink';
+// The wire format is the server's (one definition; type-only, nothing of the server is bundled).
+export type { EdgeKind, NodeStatus } from '../../server/src/service/chainGraph';
+import type { EdgeKind, NodeStatus } from '../../server/src/service/chainGraph';
+import type { ChainGraphParams, ChainGraphResult as ChainGraph } from '../../server/src/features/chainGraph';
+export type { ChainGraph };
+export type GraphNode = ChainGraph['nodes'][number];
+export type GraphEdge = ChainGraph['edges'][number];
 
-export interface GraphNode {
-  name: string;
-  status: NodeStatus;
-  reason: string;
-  uri?: string;
-  depth: number;
-}
-
-export interface GraphEdge {
-  from: string;
-  to: string;
-  kind: EdgeKind;
-}
-
-export interface ChainGraph {
-  center: string;
-  depth: number;
-  nodes: GraphNode[];
-  edges: GraphEdge[];
-  truncated: boolean;
-}
-
-export const ChainGraphRequest = new RequestType<{ uri: string; depth?: number }, ChainGraph | null, void>('hcron/chainGraph');
+export const ChainGraphRequest = new RequestType<ChainGraphParams, ChainGraph | null, void>('hcron/chainGraph');
 
 // ------------------------------------------------------------------ layout
 
