@@ -6,24 +6,15 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { mulberry32 } from '../helpers/mulberry32.mjs';
 
-function rng(seed) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Writes the tree and returns facts the benchmarks use: the busiest template
  * (most callers) and a regular event.
  */
 export function generateRealistic(eventsDir, { events = 20000, seed = 1 } = {}) {
-  const r = rng(seed);
+  const r = mulberry32(seed);
   const pick = (a) => a[Math.floor(r() * a.length)];
   fs.rmSync(eventsDir, { recursive: true, force: true });
   fs.mkdirSync(eventsDir, { recursive: true });

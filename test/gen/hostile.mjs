@@ -23,21 +23,13 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { BASE } from '../helpers/trees.mjs';
+import { mulberry32 } from '../helpers/mulberry32.mjs';
 
-export const BASE =
-  'as_user=\nhost=h1.example.com\ncommand=/bin/true\nnotify_email=\nnotify_message=\nwhen_month=*\nwhen_day=*\nwhen_hour=*\nwhen_minute=*\nwhen_dow=*\n';
+export { BASE };
 
-/** mulberry32 */
-export function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32 (re-exported: the server tests draw from it too) */
+export const prng = mulberry32;
 
 /** Write files (rel -> string | Buffer | {link} | {dir} | {fifo}) under `events`, in key order. */
 export function writeFiles(events, spec) {

@@ -12,19 +12,13 @@ import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import { mulberry32 } from '../helpers/mulberry32.mjs';
 
 // ---------------------------------------------------------------- PRNG
 
 /** mulberry32: small, fast, identical everywhere. */
 export function prng(seed) {
-  let a = (seed ^ 0x9e3779b9) >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed ^ 0x9e3779b9);
   const R = {
     next,
     int: (lo, hi) => lo + Math.floor(next() * (hi - lo + 1)),
