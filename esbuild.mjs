@@ -7,6 +7,7 @@ const entries = [
   { in: 'server/src/engine/index.ts', out: 'engine' },
   { in: 'server/src/service/index.ts', out: 'service' },
   { in: 'server/src/server.ts', out: 'server' },
+  { in: 'server/src/readerWorker.ts', out: 'reader' },
   { in: 'client/src/extension.ts', out: 'client' },
 ].filter((e) => existsSync(e.in));
 

@@ -11,7 +11,9 @@ import {
   DidChangeWatchedFilesNotification,
   InitializeParams,
   InitializeResult,
+  MessageType,
   ProposedFeatures,
+  ShowMessageNotification,
   TextDocuments,
   TextDocumentSyncKind,
   WatchKind,
@@ -34,6 +36,8 @@ import { parseSettings, resolveConfig, Settings, severityFn } from './settings';
 import { ModelOptions, TreeModel, Workspace, WorkspaceHost } from './workspace';
 import * as os from 'node:os';
 import { DEFAULT_LIMITS } from './engine/scan';
+import { DEFAULT_READ_TIMEOUT_MS } from './readWatch';
+import { workerReader } from './treeReader';
 
 const VERSION = '0.1.0';
 
@@ -61,6 +65,9 @@ let workspace!: Workspace;
 let lastConfigJson = '';
 let lastConfig: ModelOptions['config'] | undefined;
 const watchers: { close(): void }[] = [];
+/** Trees are read in a worker, time-boxed: a hung mount never blocks the server. */
+const reader = workerReader(DEFAULT_READ_TIMEOUT_MS);
+const stallShown = new Map<TreeModel, number>();
 
 // Document notifications and settings changes are applied in order, after
 // initialization; requests wait for what arrived before them.
@@ -97,6 +104,13 @@ const host: WorkspaceHost = {
     }
   },
   treeAdded: (model) => watch(model),
+  stalled: (model, message) => {
+    log(message);
+    // one pop-up per tree per 10 minutes: the retries say the same
+    if (Date.now() - (stallShown.get(model) ?? -Infinity) < 600_000) return;
+    stallShown.set(model, Date.now());
+    void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message: `hcron: ${message}` });
+  },
 };
 
 const env: Env = {
@@ -125,7 +139,8 @@ function modelOptions(): ModelOptions {
     lastConfig = resolved.config;
   }
   const limits = { maxMembers: settings.maxFiles ?? DEFAULT_LIMITS.maxMembers, maxFileBytes: settings.maxFileBytes ?? DEFAULT_LIMITS.maxFileBytes };
-  return { config: lastConfig, serverName: settings.serverName, hostName: settings.hostName ?? os.hostname(), severity: severityFn(settings), limits };
+  reader.timeoutMs = settings.readTimeout !== null ? settings.readTimeout * 1000 : DEFAULT_READ_TIMEOUT_MS;
+  return { config: lastConfig, serverName: settings.serverName, hostName: settings.hostName ?? os.hostname(), severity: severityFn(settings), limits, reader };
 }
 
 async function fetchSettings(fallback?: unknown): Promise<Settings> {
@@ -279,6 +294,11 @@ documents.onDidClose((e) => {
     const t = fsPath && workspace.treeOf(fsPath);
     if (t && t.model.loaded) publisher.schedule(t.model, t.archive);
   });
+});
+
+// A reading thread stuck in a hung read would keep the process from exiting (Node joins its threads).
+connection.onExit(() => {
+  if (reader.stuck) process.kill(process.pid, 'SIGKILL');
 });
 
 connection.onShutdown(() => {

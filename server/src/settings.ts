@@ -13,6 +13,8 @@
 //                           to each workspace folder)
 //   hcron.maxFiles          files and folders read per tree at most (default 500,000)
 //   hcron.maxFileBytes      bytes read of one file at most (default 16 MiB)
+//   hcron.readTimeout       seconds one read may take before the tree counts as on a hung
+//                           mount (default 10)
 
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -45,9 +47,11 @@ export interface Settings {
   /** Resource caps of the scan (null: the engine's DEFAULT_LIMITS). */
   maxFiles: number | null;
   maxFileBytes: number | null;
+  /** Seconds one file-system read may take (null: readWatch's default). */
+  readTimeout: number | null;
 }
 
-export const DEFAULT_SETTINGS: Settings = { configFile: null, overrides: {}, serverName: null, hostName: null, severity: {}, eventTrees: [], maxFiles: null, maxFileBytes: null };
+export const DEFAULT_SETTINGS: Settings = { configFile: null, overrides: {}, serverName: null, hostName: null, severity: {}, eventTrees: [], maxFiles: null, maxFileBytes: null, readTimeout: null };
 
 function positiveInt(v: unknown): number | null {
   const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
@@ -93,6 +97,8 @@ export function parseSettings(raw: unknown): Settings {
   else if (typeof trees === 'string' && trees.trim()) s.eventTrees = [trees.trim()];
   s.maxFiles = positiveInt(r.maxFiles);
   s.maxFileBytes = positiveInt(r.maxFileBytes);
+  const t = typeof r.readTimeout === 'number' ? r.readTimeout : NaN;
+  s.readTimeout = Number.isFinite(t) && t > 0 ? Math.min(t, 3600) : null;
   return s;
 }
 

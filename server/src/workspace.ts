@@ -19,7 +19,9 @@ import { HcronConfig } from './engine/config';
 import { Context, judgeEvent, Judgement, status as statusOf, TextSource } from './engine/event';
 import { chainPieces, Finding, lintEvent, lintTreeLevel, LintState, whenDescription } from './engine/lint';
 import { compareCodePoints } from './engine/py';
-import { ScanLimits, scanEventsDir, ScannedFile } from './engine/scan';
+import { ScanLimits, ScannedFile, ScanResult } from './engine/scan';
+import { inThreadReader, ReadStalled, TreeReader } from './treeReader';
+import { seconds } from './readWatch';
 import { TREE_WORK_BUDGET } from './engine/substitute';
 import { configContext, StatusRecord, treeFatal } from './engine/status';
 import { EventRef, EventTree, Member, nameOf } from './engine/tree';
@@ -45,6 +47,8 @@ export interface ModelHost {
   statusesChanged(model: TreeModel): void;
   /** Archive paths of this tree open in the client (their findings are brought up to date first). */
   openPaths?(model: TreeModel): Set<string>;
+  /** A read of the tree did not answer in time (one line to show the user). */
+  stalled?(model: TreeModel, message: string): void;
   /** Report loading progress; returns a reporter or undefined. */
   beginProgress?(title: string): Promise<ProgressReporter | undefined>;
 }
@@ -63,6 +67,8 @@ export interface ModelOptions {
   progressThreshold?: number;
   /** Resource caps of the scan (settings hcron.maxFiles, hcron.maxFileBytes); default DEFAULT_LIMITS. */
   limits?: ScanLimits;
+  /** Where the tree is read (the server: a time-boxed worker); default: this thread. */
+  reader?: TreeReader;
 }
 
 /** Component-wise order of archive paths: the order of hcron's tar walk. */
@@ -129,7 +135,7 @@ export class TreeModel {
 
   members: Member[] = [];
   files = new Map<string, ScannedFile>();
-  problems: { path: string; message: string }[] = [];
+  problems: ScanResult['problems'] = [];
   stoppedAt?: { path: string; message: string };
   tree!: EventTree;
   readonly overlays = new Map<string, string>();
@@ -167,6 +173,9 @@ export class TreeModel {
   private busy: Promise<void> = Promise.resolve();
   /** Time the last full load took (ms), for logs and benchmarks. */
   loadMs = 0;
+  /** The last read that did not answer in time, while the tree is shown as read before it (or empty). */
+  stalled?: ReadStalled;
+  private retry?: { timer: NodeJS.Timeout; delay: number };
 
   constructor(root: string, server: string | null, private readonly host: ModelHost, private opts: ModelOptions) {
     this.root = path.resolve(root);
@@ -306,7 +315,19 @@ export class TreeModel {
       this.ready = new Promise((r) => (this.resolveReady = r));
     }
     this.loaded = false;
-    const scan = scanEventsDir(this.root, this.opts.limits);
+    let scan: ScanResult;
+    try {
+      scan = await this.reader.scan(this.root, this.opts.limits);
+    } catch (e) {
+      if (gen !== this.gen) return;
+      if (!(e instanceof ReadStalled)) throw e;
+      scan = this.readStalled(e);
+    }
+    if (!scan.problems.some((p) => p.kind === 'stalled')) {
+      this.stalled = undefined;
+      if (this.retry) clearTimeout(this.retry.timer);
+      this.retry = undefined;
+    }
     // A whole-tree load shares one substitution work budget (like judgeTree); later re-judging gets per-event budgets.
     this.ctx.workBudget = { left: TREE_WORK_BUDGET };
     if (gen !== this.gen) return;
@@ -377,6 +398,27 @@ export class TreeModel {
     this.pendingContent.clear();
     if (content.length) this.contentChanged(content, new Set());
     if (disk.length) await this.diskChanged(disk);
+  }
+
+  private get reader(): TreeReader {
+    return this.opts.reader ?? inThreadReader;
+  }
+
+  /**
+   * A read of this tree did not answer in time. A tree read before stays as it
+   * was (plus a warning on the path that hung); a first read shows an empty
+   * tree. Either way the tree is read again later, less often each time.
+   */
+  private readStalled(e: ReadStalled): ScanResult {
+    this.stalled = e;
+    const archive = this.archiveOf(e.path) ?? 'events';
+    const delay = Math.min((this.retry?.delay ?? 15_000) * 2, 300_000);
+    const message = `the file system has not answered for ${seconds(e.ms)} s (a slow or vanished mount?): the tree is shown as it was last read${this.members.length ? '' : ' (nothing yet)'} and is read again in ${delay / 1000} s`;
+    this.host.stalled?.(this, `${e.path}: ${message}`);
+    if (this.retry) clearTimeout(this.retry.timer);
+    this.retry = { delay, timer: setTimeout(() => void this.load(), delay).unref() };
+    const problem = { path: archive, message, kind: 'stalled' as const };
+    return { root: this.root, members: this.members, files: this.files, problems: [...this.problems.filter((p) => p.kind !== 'stalled'), problem], stoppedAt: this.stoppedAt };
   }
 
   /**
@@ -568,14 +610,23 @@ export class TreeModel {
     this.contentChanged([key], new Set());
   }
 
-  /** Read a regular file's text from disk again (without judging). */
-  refreshDisk(key: string): void {
+  /** Read a regular file's text from disk again; re-judge what reads it if it changed and is not open. */
+  async refreshDisk(key: string): Promise<void> {
     if (!this.loaded || this.tree.members.get(key)?.kind !== 'file') return;
-    const f = this.readFile(key);
-    if (!f) return;
+    const gen = this.gen;
+    let f: ScannedFile | undefined;
+    try {
+      f = fileOf(await this.reader.scan(this.fsPathOf(key), this.opts.limits));
+    } catch (e) {
+      if (e instanceof ReadStalled) this.readStalled(e);
+      return;
+    }
+    if (!f || gen !== this.gen || !this.loaded || this.tree.members.get(key)?.kind !== 'file') return;
+    const old = this.files.get(key);
     this.files.set(key, f);
     if (f.invalidUtf8 !== undefined) this.invalid.add(key);
     else this.invalid.delete(key);
+    if (old?.text !== f.text && !this.overlays.has(key)) this.contentChanged([key], new Set());
   }
 
   /** Re-judge what read these files; re-lint them and what chains to an event whose verdict changed. */
@@ -685,7 +736,7 @@ export class TreeModel {
     }
     const archives = [...new Set(fsPaths.map((p) => this.archiveOf(p)).filter((a): a is string => !!a))];
     if (!archives.length) return;
-    if (archives.includes('events')) return this.load();
+    if (archives.includes('events') || this.stalled) return this.load(); // after a hung read, any change means: read it all again
     // Drop paths below another changed path: the subtree is read again anyway.
     archives.sort(walkCompare);
     const tops: string[] = [];
@@ -695,24 +746,37 @@ export class TreeModel {
       if (!tops.some((t) => a === t || a.startsWith(t + '/'))) tops.push(a);
     }
 
+    // Read first (off this thread, time-boxed), then apply in one go: nothing else changes the tree meanwhile.
+    const gen = this.gen;
+    const stats = new Map<string, { file: boolean; nlink: number } | undefined>();
+    const scans = new Map<string, ScanResult>();
+    try {
+      for (const a of tops) stats.set(a, await this.reader.lstat(this.fsPathOf(a)).catch(rethrowStall));
+      for (const a of tops) if (stats.get(a) || this.tree.members.has(a)) scans.set(a, await this.reader.scan(this.fsPathOf(a), this.opts.limits));
+    } catch (e) {
+      if (!(e instanceof ReadStalled)) throw e;
+      this.readStalled(e); // the change is applied by the next full read
+      return;
+    }
+    if (gen !== this.gen || !this.loaded) {
+      // a full read started meanwhile: it reads these too, or (still running) takes them after
+      if (!this.loaded) for (const a of tops) this.pendingDisk.push(this.fsPathOf(a));
+      return;
+    }
+
     const contentOnly: string[] = [];
     const structural: string[] = [];
     for (const a of tops) {
       const m = this.tree.members.get(a);
-      let st: fs.Stats | undefined;
-      try {
-        st = fs.lstatSync(this.fsPathOf(a));
-      } catch {
-        st = undefined;
-      }
-      if (m && m.kind === 'file' && st?.isFile() && st.nlink <= 1) contentOnly.push(a);
+      const st = stats.get(a);
+      if (m && m.kind === 'file' && st?.file && st.nlink <= 1) contentOnly.push(a);
       else if (!m && !st) continue;
       else structural.push(a);
-      if (st?.isFile() && st.nlink > 1 && !(m && m.kind === 'file')) return this.load(); // hard links: the tar walk decides which name survives
+      if (st?.file && st.nlink > 1 && !(m && m.kind === 'file')) return this.load(); // hard links: the tar walk decides which name survives
     }
     const changedText: string[] = [];
     for (const a of contentOnly) {
-      const f = this.readFile(a);
+      const f = fileOf(scans.get(a));
       if (!f) {
         structural.push(a);
         continue;
@@ -727,18 +791,11 @@ export class TreeModel {
       if (changedText.length) this.contentChanged(changedText, new Set());
       return;
     }
-    this.structural(structural, changedText);
-  }
-
-  private readFile(a: string): ScannedFile | undefined {
-    const r = scanEventsDir(this.fsPathOf(a), this.opts.limits);
-    const m = r.members[0];
-    if (!m || m.kind !== 'file' || r.stoppedAt) return undefined;
-    return r.files.get('events');
+    this.structural(structural, changedText, scans);
   }
 
   /** Members appeared, vanished or changed kind: rebuild the EventTree, re-judge what it changes. */
-  private structural(tops: string[], changedText: string[]) {
+  private structural(tops: string[], changedText: string[], scans: Map<string, ScanResult>) {
     const oldTree = this.tree;
     const oldRecords = new Map<string, string>();
     for (const n of this.ordered) oldRecords.set(n, this.record(n)?.reason ?? '');
@@ -759,7 +816,7 @@ export class TreeModel {
       const removed = this.members.splice(i, k - i);
       this.problems = this.problems.filter((p) => p.path !== a && !p.path.startsWith(a + '/'));
       // read it again
-      const r = scanEventsDir(this.fsPathOf(a), this.opts.limits);
+      const r: ScanResult = scans.get(a) ?? { root: this.fsPathOf(a), members: [], files: new Map(), problems: [] };
       if (r.stoppedAt) {
         this.host.log(`${a}: ${r.stoppedAt.message}; reading the whole tree again`);
         void this.load();
@@ -963,11 +1020,9 @@ export class Workspace {
     this.docs.delete(uri);
     if (d.model && d.key) {
       const other = this.overlayText(d.model, d.key);
-      if (other === undefined) {
-        // back to the disk's text (re-read: it may have been saved meanwhile)
-        d.model.refreshDisk(d.key);
-      }
       d.model.setOverlay(d.key, other);
+      // back to the disk's text, read again: it may have been saved meanwhile
+      if (other === undefined) void d.model.refreshDisk(d.key);
     }
   }
 
@@ -1002,4 +1057,17 @@ export function safeRealpath(p: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** A file read on its own: its text, unless it is not a regular file (any more) or could not be read. */
+function fileOf(r: ScanResult | undefined): ScannedFile | undefined {
+  const m = r?.members[0];
+  if (!r || !m || m.kind !== 'file' || r.stoppedAt) return undefined;
+  return r.files.get('events');
+}
+
+/** lstat failing for any reason but a hang counts as "not there". */
+function rethrowStall(e: unknown): undefined {
+  if (e instanceof ReadStalled) throw e;
+  return undefined;
 }

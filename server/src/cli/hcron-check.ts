@@ -9,7 +9,8 @@ import { activate, formatActivation, RunContext, Trigger } from '../engine/late'
 import { LoadedTree, loadEventsDir } from '../engine/load';
 import { clipMiddle } from '../engine/lint';
 import { encodeSurrogateEscape } from '../engine/py';
-import { DEFAULT_LIMITS, ScanLimits, ScanResult } from '../engine/scan';
+import { DEFAULT_LIMITS, probed, ReadProbe, ScanLimits, ScanResult } from '../engine/scan';
+import { DEFAULT_READ_TIMEOUT_MS, ReadBeacon, STALL_TEMPLATE, startWatchdog } from '../readWatch';
 import { formatRecords, configContext, pyJsonDumps, TreeVerdict } from '../engine/status';
 import { LintInputError, runLint } from './lint-command';
 
@@ -25,6 +26,8 @@ const USAGE = `usage:
 Every command also takes resource caps (hcron-check's own, not hcron's):
   --max-files N       read at most N files and folders per tree (default ${DEFAULT_LIMITS.maxMembers})
   --max-file-bytes N  read at most N bytes of each file (default ${DEFAULT_LIMITS.maxFileBytes})
+  --read-timeout S    give up (exit 1) when one read of the file system takes longer than S
+                      seconds, e.g. on a hung NFS mount (default ${DEFAULT_READ_TIMEOUT_MS / 1000}; 0: wait forever)
 
 Without --config, hcron v1.5's shipped hcron.conf.sample is used (max_events_per_user 25,
 names_to_ignore_regexp '(\\..*)|(.*~$)').`;
@@ -35,7 +38,13 @@ interface Parsed {
   opts: Map<string, string[]>;
 }
 
-const VALUE_OPTS = new Set(['--format', '--config', '--set', '--event', '--trigger', '--after', '--server-name', '--fqdn', '--at', '--user', '-c', '--max-files', '--max-file-bytes']);
+const VALUE_OPTS = new Set(['--format', '--config', '--set', '--event', '--trigger', '--after', '--server-name', '--fqdn', '--at', '--user', '-c', '--max-files', '--max-file-bytes', '--read-timeout']);
+
+/** Marks this process's reads for the watchdog thread (none when --read-timeout is 0). */
+let probe: ReadProbe | undefined;
+
+/** A blocking read outside the tree scan (config file, the folder given), time-boxed like the scan's. */
+const watched = <T>(p: string, read: () => T): T => probed(probe, p, read);
 
 function parseArgs(argv: string[]): Parsed {
   const [cmd, ...rest] = argv;
@@ -79,7 +88,7 @@ export function loadConfig(p: Parsed): HcronConfig {
   let text: string | null = null;
   if (file) {
     try {
-      text = fs.readFileSync(file, 'utf8');
+      text = watched(file, () => fs.readFileSync(file, 'utf8'));
     } catch (e) {
       throw new InputError(`cannot read config ${file}: ${(e as Error).message}`);
     }
@@ -104,7 +113,7 @@ function eventsDir(p: Parsed): string {
   const dir = p.positional[0];
   let st: fs.Stats;
   try {
-    st = fs.lstatSync(dir);
+    st = watched(dir, () => fs.lstatSync(dir));
   } catch {
     throw new InputError(`no such folder: ${dir}`);
   }
@@ -120,7 +129,29 @@ function count(p: Parsed, k: string, dflt: number): number {
 }
 
 export function limitsOf(p: Parsed): ScanLimits {
-  return { maxMembers: count(p, '--max-files', DEFAULT_LIMITS.maxMembers), maxFileBytes: count(p, '--max-file-bytes', DEFAULT_LIMITS.maxFileBytes) };
+  return { maxMembers: count(p, '--max-files', DEFAULT_LIMITS.maxMembers), maxFileBytes: count(p, '--max-file-bytes', DEFAULT_LIMITS.maxFileBytes), probe };
+}
+
+/** --read-timeout in milliseconds; 0 turns the time box off. */
+export function readTimeoutOf(p: Parsed): number {
+  const v = one(p, '--read-timeout');
+  if (v === undefined) return DEFAULT_READ_TIMEOUT_MS;
+  if (!/^(0|[1-9][0-9]{0,6})(\.[0-9]+)?$/.test(v)) throw new UsageError(`--read-timeout wants seconds (0 for no limit), not "${v.slice(0, 40)}"`);
+  return Math.round(Number(v) * 1000);
+}
+
+/**
+ * Start the watchdog thread. Under bin/hcron-check (HCRON_CHECK_WATCH_FD set)
+ * it tells the parent, which kills this process and exits 1; run directly, it
+ * says so itself and kills the process (exit by SIGKILL).
+ */
+function startReadWatch(p: Parsed): void {
+  const ms = readTimeoutOf(p);
+  if (ms <= 0) return;
+  const beacon = new ReadBeacon();
+  const fd = /^[0-9]+$/.test(process.env.HCRON_CHECK_WATCH_FD ?? '') ? Number(process.env.HCRON_CHECK_WATCH_FD) : null;
+  startWatchdog(beacon, ms, fd, 'hcron-check: ' + STALL_TEMPLATE);
+  probe = beacon;
 }
 
 function load(p: Parsed, dir: string, keep = true): { loaded: LoadedTree; config: HcronConfig } {
@@ -216,6 +247,7 @@ function cmdExpand(p: Parsed): number {
 export function main(argv: string[]): number {
   try {
     const p = parseArgs(argv);
+    startReadWatch(p);
     switch (p.cmd) {
       case 'status':
         return cmdStatus(p);

@@ -8,16 +8,16 @@ import { Finding, lineIndex, lintAll, stateFromJudgements } from '../engine/lint
 import { judgeScan } from '../engine/load';
 import { snapshotOfScan } from '../engine/snapshot';
 import { encodeSurrogateEscape } from '../engine/py';
-import { DEFAULT_LIMITS, ScanLimits, scanEventsDir } from '../engine/scan';
+import { DEFAULT_LIMITS, probed, ReadProbe, ScanLimits, scanEventsDir } from '../engine/scan';
 import { configContext } from '../engine/status';
 
 export class LintInputError extends Error {}
 
 /** The events folder a path belongs to: itself or an ancestor named "events", or trees below it. */
-export function treesFor(p: string): { root: string; only?: string }[] {
+export function treesFor(p: string, probe?: ReadProbe): { root: string; only?: string }[] {
   let st: fs.Stats;
   try {
-    st = fs.lstatSync(p);
+    st = probed(probe, p, () => fs.lstatSync(p));
   } catch {
     throw new LintInputError(`no such file or folder: ${p}`);
   }
@@ -32,7 +32,7 @@ export function treesFor(p: string): { root: string; only?: string }[] {
   for (const base of [hcron, abs]) {
     let servers: string[] = [];
     try {
-      servers = fs.readdirSync(base);
+      servers = probed(probe, base, () => fs.readdirSync(base));
     } catch {
       continue;
     }
@@ -40,7 +40,7 @@ export function treesFor(p: string): { root: string; only?: string }[] {
       const ev = path.join(base, s, 'events');
       if (base === abs && path.basename(abs) !== '.hcron') continue;
       try {
-        fs.lstatSync(ev);
+        probed(probe, ev, () => fs.lstatSync(ev));
         found.push({ root: ev });
       } catch {
         /* not a tree */
@@ -56,7 +56,7 @@ export function runLint(paths: string[], format: string, getConfig: () => HcronC
   const config = getConfig();
   const ctx = configContext(config, serverName, fqdn ?? os.hostname());
   const byRoot = new Map<string, (string | undefined)[]>();
-  for (const p of paths) for (const t of treesFor(p)) byRoot.set(t.root, [...(byRoot.get(t.root) ?? []), t.only]);
+  for (const p of paths) for (const t of treesFor(p, limits.probe)) byRoot.set(t.root, [...(byRoot.get(t.root) ?? []), t.only]);
   const rows: { file: string; line: number; column: number; endLine: number; endColumn: number; f: Finding }[] = [];
   let errors = 0;
   for (const [root, onlys] of byRoot) {

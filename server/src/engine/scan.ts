@@ -16,6 +16,26 @@ export interface ScanLimits {
   maxMembers: number;
   /** Bytes read of one file at most. */
   maxFileBytes: number;
+  /** Told of every file-system operation, so another thread can time-box it (readWatch.ts). */
+  probe?: ReadProbe;
+}
+
+/** Marks the file-system operation under way; begin/end bracket each blocking call. */
+export interface ReadProbe {
+  begin(fsPath: string | Uint8Array): void;
+  end(): void;
+}
+
+const NO_PROBE: ReadProbe = { begin() {}, end() {} };
+
+/** One blocking read outside the scan (a config file, a folder listing), told to the probe. */
+export function probed<T>(probe: ReadProbe | undefined, fsPath: string, read: () => T): T {
+  probe?.begin(fsPath);
+  try {
+    return read();
+  } finally {
+    probe?.end();
+  }
 }
 
 /**
@@ -44,7 +64,7 @@ export interface ScanResult extends TreeInput {
   root: string;
   files: Map<string, ScannedFile>;
   /** Things the scan could not do (vanished files, limits), as messages naming the path. */
-  problems: { path: string; message: string; kind?: 'vanished' | 'max-files' | 'max-file-bytes' }[];
+  problems: { path: string; message: string; kind?: 'vanished' | 'max-files' | 'max-file-bytes' | 'stalled' }[];
 }
 
 const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
@@ -148,6 +168,7 @@ export function scanEventsDir(root: string, limits: ScanLimits = DEFAULT_LIMITS)
   const problems: ScanResult['problems'] = [];
   const inodes = new Map<string, string>();
   let stoppedAt: ScanResult['stoppedAt'];
+  const probe = limits.probe ?? NO_PROBE;
 
   class Stop extends Error {}
 
@@ -155,6 +176,15 @@ export function scanEventsDir(root: string, limits: ScanLimits = DEFAULT_LIMITS)
 
   /** Read a regular file through one descriptor: fstat gives nlink for hard links without another lstat. */
   const addFile = (fsPath: FsPath, arc: string): void => {
+    probe.begin(fsPath);
+    try {
+      readFile(fsPath, arc);
+    } finally {
+      probe.end();
+    }
+  };
+
+  const readFile = (fsPath: FsPath, arc: string): void => {
     let fd: number;
     try {
       fd = fs.openSync(fsPath, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
@@ -197,10 +227,13 @@ export function scanEventsDir(root: string, limits: ScanLimits = DEFAULT_LIMITS)
     members.push({ path: arc, kind: 'dir' });
     let listed: fs.Dirent<Buffer>[];
     try {
+      probe.begin(fsPath);
       listed = fs.readdirSync(fsPath, { withFileTypes: true, encoding: 'buffer' });
     } catch (e) {
       stoppedAt = { path: arc, message: `cannot list folder (${errText(e)}): hcron's reload stops here, everything after it in walk order is missing` };
       throw new Stop();
+    } finally {
+      probe.end();
     }
     // Names as Python sees them (bytes that are not UTF-8 become lone surrogates), sorted by code point.
     const entries = listed.map((d) => ({ d, ...fsDecode(d.name) }));
@@ -230,15 +263,21 @@ export function scanEventsDir(root: string, limits: ScanLimits = DEFAULT_LIMITS)
   const add = (fsPath: FsPath, arc: string, depth: number): void => {
     let st: fs.Stats;
     try {
+      probe.begin(fsPath);
       st = fs.lstatSync(fsPath);
     } catch (e) {
       return void vanished(arc, e);
+    } finally {
+      probe.end();
     }
     if (st.isSymbolicLink()) {
       try {
+        probe.begin(fsPath);
         members.push({ path: arc, kind: 'symlink', link: fsDecode(fs.readlinkSync(fsPath, { encoding: 'buffer' })).name });
       } catch (e) {
         vanished(arc, e);
+      } finally {
+        probe.end();
       }
     } else if (st.isDirectory()) addDir(fsPath, arc, depth);
     else if (st.isFile()) addFile(fsPath, arc);

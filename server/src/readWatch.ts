@@ -1,0 +1,133 @@
+// Time-boxed reads. A read on a hung NFS/FUSE mount blocks the thread that
+// makes it, and no JavaScript on that thread runs again until it returns. So
+// the thread that reads only marks each operation in shared memory (a
+// "beacon"), and another thread watches: when one operation has been busy for
+// longer than the limit, the watcher reports its path.
+//
+// Node cannot end a process while one of its threads is stuck in a system call
+// (process.exit joins every thread), so the CLI reads in a child process that
+// its parent can kill (bin/hcron-check), and the server reads in a worker.
+
+import { Worker } from 'node:worker_threads';
+import type { ReadProbe } from './engine/scan';
+
+/** Default time one file-system operation may take before it counts as hung. */
+export const DEFAULT_READ_TIMEOUT_MS = 10_000;
+
+const PATH_BYTES = 4096;
+const encoder = new TextEncoder();
+
+/** Where a reading thread says what it is doing; readable from any thread. */
+export class ReadBeacon implements ReadProbe {
+  /** [sequence, busy, path length] followed by the path's bytes. */
+  readonly shared: SharedArrayBuffer;
+  private readonly head: Int32Array;
+  private readonly bytes: Uint8Array;
+
+  constructor(shared?: SharedArrayBuffer) {
+    this.shared = shared ?? new SharedArrayBuffer(12 + PATH_BYTES);
+    this.head = new Int32Array(this.shared, 0, 3);
+    this.bytes = new Uint8Array(this.shared, 12, PATH_BYTES);
+  }
+
+  begin(p: string | Uint8Array): void {
+    const n = typeof p === 'string' ? encoder.encodeInto(p.length > PATH_BYTES ? p.slice(-PATH_BYTES / 4) : p, this.bytes).written : copyTail(p, this.bytes);
+    Atomics.store(this.head, 2, n);
+    Atomics.add(this.head, 0, 1);
+    Atomics.store(this.head, 1, 1);
+  }
+
+  end(): void {
+    Atomics.store(this.head, 1, 0);
+  }
+
+  /** The operation under way: its sequence number and path bytes, or undefined when idle. */
+  current(): { seq: number; path: Uint8Array } | undefined {
+    if (Atomics.load(this.head, 1) === 0) return undefined;
+    const n = Atomics.load(this.head, 2);
+    return { seq: Atomics.load(this.head, 0), path: this.bytes.slice(0, n) };
+  }
+}
+
+function copyTail(p: Uint8Array, into: Uint8Array): number {
+  const s = p.length > into.length ? p.subarray(p.length - into.length) : p;
+  into.set(s);
+  return s.length;
+}
+
+/** Calls onStall(path bytes, ms) once when one operation stays busy for timeoutMs. Polls from this thread. */
+export function watchBeacon(beacon: ReadBeacon, timeoutMs: number, onStall: (path: Uint8Array, ms: number) => void): { stop(): void } {
+  let seq = -1;
+  let since = 0;
+  let fired = false;
+  const timer = setInterval(
+    () => {
+      const cur = beacon.current();
+      const now = Date.now();
+      if (!cur || cur.seq !== seq) {
+        seq = cur ? cur.seq : -1;
+        since = now;
+        return;
+      }
+      if (!fired && now - since >= timeoutMs) {
+        fired = true;
+        onStall(cur.path, now - since);
+      }
+    },
+    Math.max(20, Math.min(250, timeoutMs / 4)),
+  );
+  timer.unref();
+  return { stop: () => clearInterval(timer) };
+}
+
+/**
+ * A watcher thread for a process whose main thread reads synchronously (the
+ * CLI). On a stall it writes `message` (STALL_TEMPLATE with a prefix) as one
+ * JSON line {line: base64} to `fd`, the pipe to bin/hcron-check, which says it,
+ * kills this process and exits 1; without a pipe it writes the line to stderr
+ * and kills the process itself.
+ */
+export function startWatchdog(beacon: ReadBeacon, timeoutMs: number, fd: number | null, message: string): Worker {
+  const w = new Worker(WATCHDOG_SOURCE, { eval: true, workerData: { shared: beacon.shared, timeoutMs, fd, message } });
+  w.unref();
+  return w;
+}
+
+// Plain JavaScript (evaluated in the worker), so the bundle needs no second entry point.
+const WATCHDOG_SOURCE = `
+const { workerData } = require('node:worker_threads');
+const fs = require('node:fs');
+const { shared, timeoutMs, fd, message } = workerData;
+const head = new Int32Array(shared, 0, 3);
+const bytes = new Uint8Array(shared, 12);
+let seq = -1, since = Date.now();
+setInterval(() => {
+  const busy = Atomics.load(head, 1) === 1;
+  const s = Atomics.load(head, 0);
+  const now = Date.now();
+  if (!busy || s !== seq) { seq = busy ? s : -1; since = now; return; }
+  if (now - since < timeoutMs) return;
+  const p = Buffer.from(bytes.slice(0, Atomics.load(head, 2)));
+  const [before, after] = message.split('%PATH%');
+  const line = Buffer.concat([Buffer.from(before), p, Buffer.from(after.replace('%SEC%', (now - since) < 9950 ? ((now - since) / 1000).toFixed(1) : String(Math.round((now - since) / 1000))) + '\\n')]);
+  if (fd !== null) {
+    fs.writeSync(fd, JSON.stringify({ line: line.toString('base64') }) + '\\n');
+  } else {
+    fs.writeSync(2, line);
+    process.kill(process.pid, 'SIGKILL');
+  }
+  process.exit(0);
+}, Math.max(20, Math.min(250, timeoutMs / 4)));
+`;
+
+/** The one line said when a read did not answer in time. */
+export const STALL_TEMPLATE = '%PATH%: the file system has not answered for %SEC% s (a slow or vanished mount?); stopped without a verdict';
+
+export function stallMessage(path: string, ms: number): string {
+  return STALL_TEMPLATE.replace('%PATH%', path).replace('%SEC%', seconds(ms));
+}
+
+/** "0.4", "9.9", "12": tenths below ten seconds (the same rounding as the watchdog's). */
+export function seconds(ms: number): string {
+  return ms < 9950 ? (ms / 1000).toFixed(1) : String(Math.round(ms / 1000));
+}

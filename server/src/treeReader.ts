@@ -1,0 +1,127 @@
+// Reads for the server, off its thread and time-boxed. A read that hangs (a
+// hung NFS mount) only blocks the reading worker: after `timeoutMs` without an
+// answer the read is given up (ReadStalled), that worker is abandoned and the
+// next read gets a fresh one. Without the worker bundle (unit tests of the
+// model), reads run in this thread, untimed.
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { DEFAULT_LIMITS, fsDecode, ScanLimits, ScanResult, scanEventsDir } from './engine/scan';
+import { ReadBeacon, stallMessage, watchBeacon } from './readWatch';
+
+export type ReaderJob = { id: number; op: 'scan'; path: string; limits: { maxMembers: number; maxFileBytes: number } } | { id: number; op: 'lstat'; path: string };
+export type ReaderReply = { id: number; scan?: ScanResult; stat?: { file: boolean; nlink: number }; error?: string };
+
+type DistributiveOmit<T, K extends keyof T> = T extends unknown ? Omit<T, K> : never;
+
+/** A read given up on: `path` has not answered for `ms`. */
+export class ReadStalled extends Error {
+  constructor(
+    readonly path: string,
+    readonly ms: number,
+  ) {
+    super(stallMessage(path, ms));
+  }
+}
+
+export interface TreeReader {
+  scan(fsPath: string, limits?: ScanLimits): Promise<ScanResult>;
+  /** lstat: undefined when the path does not exist. */
+  lstat(fsPath: string): Promise<{ file: boolean; nlink: number } | undefined>;
+  /** Reading threads still stuck in a read (they cannot be stopped; the process must be killed to end). */
+  readonly stuck: number;
+  /** How long one read may take (ms). */
+  timeoutMs: number;
+  dispose(): void;
+}
+
+/** Reads in this thread (tests, and when the worker bundle is missing). */
+export const inThreadReader: TreeReader = {
+  scan: async (p, limits = DEFAULT_LIMITS) => scanEventsDir(p, limits),
+  lstat: async (p) => {
+    const st = fs.lstatSync(p, { throwIfNoEntry: false });
+    return st && { file: st.isFile(), nlink: st.nlink };
+  },
+  stuck: 0,
+  timeoutMs: 0,
+  dispose() {},
+};
+
+/** At most this many threads are left stuck; then reads fail at once until one comes back. */
+const MAX_STUCK = 4;
+
+export function workerReader(timeoutMs: number, script = path.join(__dirname, 'reader.js')): TreeReader {
+  if (!fs.existsSync(script)) return inThreadReader;
+  let current: { worker: Worker; beacon: ReadBeacon; pending: Map<number, { resolve(r: ReaderReply): void; reject(e: Error): void }>; watch?: { stop(): void } } | undefined;
+  let stuck = 0;
+  let nextId = 1;
+
+  const start = () => {
+    const beacon = new ReadBeacon();
+    const worker = new Worker(script, { workerData: { shared: beacon.shared } });
+    worker.unref();
+    const me = { worker, beacon, pending: new Map<number, { resolve(r: ReaderReply): void; reject(e: Error): void }>() } as NonNullable<typeof current>;
+    worker.on('message', (r: ReaderReply) => {
+      const p = me.pending.get(r.id);
+      me.pending.delete(r.id);
+      if (!me.pending.size) {
+        me.watch?.stop();
+        me.watch = undefined;
+      }
+      p?.resolve(r);
+    });
+    const fail = (e: Error) => {
+      for (const p of me.pending.values()) p.reject(e);
+      me.pending.clear();
+      me.watch?.stop();
+      if (current === me) current = undefined;
+    };
+    worker.on('error', fail);
+    worker.on('exit', () => fail(new Error('the reading thread ended')));
+    return me;
+  };
+
+  const ask = async (job: DistributiveOmit<ReaderJob, 'id'>): Promise<ReaderReply> => {
+    const timeoutMs = reader.timeoutMs;
+    if (stuck >= MAX_STUCK) throw new ReadStalled(job.path, timeoutMs);
+    const w = (current ??= start());
+    const id = nextId++;
+    return new Promise<ReaderReply>((resolve, reject) => {
+      w.pending.set(id, { resolve, reject });
+      w.worker.postMessage({ ...job, id });
+      w.watch ??= watchBeacon(w.beacon, timeoutMs, (bytes, ms) => {
+        // This worker is stuck in a read: give up everything it was asked, leave it to finish (or not) on its own.
+        if (current === w) current = undefined;
+        stuck++;
+        w.worker.once('exit', () => stuck--);
+        void w.worker.terminate();
+        const e = new ReadStalled(fsDecode(bytes).name, ms);
+        for (const p of w.pending.values()) p.reject(e);
+        w.pending.clear();
+      });
+    });
+  };
+
+  const reader: TreeReader = {
+    timeoutMs,
+    async scan(p, limits = DEFAULT_LIMITS) {
+      const r = await ask({ op: 'scan', path: p, limits: { maxMembers: limits.maxMembers, maxFileBytes: limits.maxFileBytes } });
+      if (r.error !== undefined) throw new Error(r.error);
+      return r.scan!;
+    },
+    async lstat(p) {
+      const r = await ask({ op: 'lstat', path: p });
+      if (r.error !== undefined) throw new Error(r.error);
+      return r.stat;
+    },
+    get stuck() {
+      return stuck;
+    },
+    dispose() {
+      void current?.worker.terminate();
+      current = undefined;
+    },
+  };
+  return reader;
+}

@@ -1,0 +1,17 @@
+// Preload (node --require) that makes chosen reads slow or hung, like an NFS
+// mount that is slow or gone. HCRON_TEST_HANG = JSON {"match": substring of
+// the paths it applies to, and either "fifo": a FIFO nobody writes to (a
+// blocking open() of it never returns: only SIGKILL ends it, as with a hard
+// NFS mount) or "sleepMs": how long each matching read blocks the thread;
+// optional "armed": a file whose existence switches it on (delete it and the
+// mount is back)}.
+'use strict';
+const fs = require('node:fs');
+const { match, fifo, sleepMs, armed } = JSON.parse(process.env.HCRON_TEST_HANG);
+const real = { openSync: fs.openSync, readdirSync: fs.readdirSync, lstatSync: fs.lstatSync, readFileSync: fs.readFileSync };
+const block = fifo ? () => fs.closeSync(real.openSync(fifo, 'r')) : () => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, sleepMs);
+for (const [name, f] of Object.entries(real))
+  fs[name] = function (p, ...rest) {
+    if (typeof p !== 'number' && String(p).includes(match) && (!armed || fs.existsSync(armed))) block();
+    return f.call(this, p, ...rest);
+  };
