@@ -50,10 +50,12 @@ export const inThreadReader: TreeReader = {
 
 /** At most this many threads are left stuck; then reads fail at once until one comes back. */
 const MAX_STUCK = 4;
+/** An idle reading thread is ended after this long: what it read is garbage in its heap until then. */
+const IDLE_MS = 2000;
 
 export function workerReader(timeoutMs: number, script = path.join(__dirname, 'reader.js')): TreeReader {
   if (!fs.existsSync(script)) return inThreadReader;
-  let current: { worker: Worker; beacon: ReadBeacon; pending: Map<number, { resolve(r: ReaderReply): void; reject(e: Error): void }>; watch?: { stop(): void } } | undefined;
+  let current: { worker: Worker; beacon: ReadBeacon; pending: Map<number, { resolve(r: ReaderReply): void; reject(e: Error): void }>; watch?: { stop(): void }; idle?: NodeJS.Timeout } | undefined;
   let stuck = 0;
   let nextId = 1;
 
@@ -68,6 +70,11 @@ export function workerReader(timeoutMs: number, script = path.join(__dirname, 'r
       if (!me.pending.size) {
         me.watch?.stop();
         me.watch = undefined;
+        me.idle = setTimeout(() => {
+          if (me.pending.size) return;
+          if (current === me) current = undefined;
+          void worker.terminate();
+        }, IDLE_MS).unref();
       }
       p?.resolve(r);
     });
@@ -86,6 +93,7 @@ export function workerReader(timeoutMs: number, script = path.join(__dirname, 'r
     const timeoutMs = reader.timeoutMs;
     if (stuck >= MAX_STUCK) throw new ReadStalled(job.path, timeoutMs);
     const w = (current ??= start());
+    clearTimeout(w.idle);
     const id = nextId++;
     return new Promise<ReaderReply>((resolve, reject) => {
       w.pending.set(id, { resolve, reject });
