@@ -5,8 +5,9 @@
 // longer than the limit, the watcher reports its path.
 //
 // Node cannot end a process while one of its threads is stuck in a system call
-// (process.exit joins every thread), so the CLI reads in a child process that
-// its parent can kill (bin/hcron-check), and the server reads in a worker.
+// (process.exit joins every thread), so the CLI's watchdog kills its own
+// process (bin/hcron-check turns that into exit 1), and the server reads in a
+// worker it can abandon.
 
 import { Worker } from 'node:worker_threads';
 import type { ReadProbe } from './engine/scan';
@@ -82,10 +83,9 @@ export function watchBeacon(beacon: ReadBeacon, timeoutMs: number, onStall: (pat
 
 /**
  * A watcher thread for a process whose main thread reads synchronously (the
- * CLI). On a stall it writes `message` (STALL_TEMPLATE with a prefix) as one
- * JSON line {line: base64} to `fd`, the pipe to bin/hcron-check, which says it,
- * kills this process and exits 1; without a pipe it writes the line to stderr
- * and kills the process itself.
+ * CLI). On a stall it writes `message` (STALL_TEMPLATE with a prefix) to
+ * stderr, a mark to `fd` (bin/hcron-check's pipe: it then exits 1) and kills
+ * the process: nothing else can end it while a thread is stuck in a read.
  */
 export function startWatchdog(beacon: ReadBeacon, timeoutMs: number, fd: number | null, message: string): Worker {
   const w = new Worker(WATCHDOG_SOURCE, { eval: true, workerData: { shared: beacon.shared, timeoutMs, fd, message } });
@@ -110,13 +110,12 @@ setInterval(() => {
   const p = Buffer.from(bytes.slice(0, Atomics.load(head, 2)));
   const [before, after] = message.split('%PATH%');
   const line = Buffer.concat([Buffer.from(before), p, Buffer.from(after.replace('%SEC%', (now - since) < 9950 ? ((now - since) / 1000).toFixed(1) : String(Math.round((now - since) / 1000))) + '\\n')]);
-  if (fd !== null) {
-    fs.writeSync(fd, JSON.stringify({ line: line.toString('base64') }) + '\\n');
-  } else {
-    fs.writeSync(2, line);
-    process.kill(process.pid, 'SIGKILL');
-  }
-  process.exit(0);
+  fs.writeSync(2, line);
+  try { if (fd !== null) fs.writeSync(fd, 'stalled\\n'); } catch {}
+  // SIGINT, not SIGKILL: as fatal (the kernel wakes even a killable NFS wait for it), but
+  // shells print nothing for it. SIGKILL if it is still alive a second later.
+  process.kill(process.pid, 'SIGINT');
+  setTimeout(() => process.kill(process.pid, 'SIGKILL'), 1000);
 }, Math.max(20, Math.min(250, timeoutMs / 4)));
 `;
 

@@ -90,10 +90,10 @@ test('the time box is per read: the same slow mount with a shorter limit is give
   oneLine(r.stderr);
 });
 
-test('run without bin/hcron-check (node dist/cli.js) the watchdog says it and kills the process', () => {
+test('run without bin/hcron-check (node dist/cli.js) the watchdog says it and ends the process (SIGINT)', () => {
   const events = tree();
   const r = runWith({ match: 'team/b', fifo: fifo() }, ['status', '--read-timeout', '0.3', events], { direct: true });
-  assert.equal(r.signal, 'SIGKILL');
+  assert.equal(r.signal, 'SIGINT');
   oneLine(r.stderr);
   assert.match(r.stderr, /team\/b: the file system has not answered/);
 });
@@ -111,7 +111,12 @@ test('--read-timeout: bad values are usage errors; 0 turns it off and changes no
   assert.equal(c.stdout, a.stdout);
 });
 
-test('exit status and signals of the checked child pass through bin/hcron-check', () => {
+test('exit statuses pass through bin/hcron-check, also when it is reached through a symlink (npm bin links)', () => {
+  const link = path.join(tmpdir(), 'hcron-check');
+  fs.symlinkSync(cli, link);
+  const viaLink = spawnSync(link, ['status', seedTree()], { encoding: 'utf8' });
+  assert.equal(viaLink.status, 0, viaLink.stderr);
+  assert.equal(viaLink.stdout, run(['status', seedTree()]).stdout);
   assert.equal(run(['status', '/nonexistent/events']).code, 2);
   assert.equal(run(['frobnicate']).code, 2);
   assert.equal(run(['status', seedTree()]).code, 0);

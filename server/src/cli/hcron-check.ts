@@ -141,9 +141,9 @@ export function readTimeoutOf(p: Parsed): number {
 }
 
 /**
- * Start the watchdog thread. Under bin/hcron-check (HCRON_CHECK_WATCH_FD set)
- * it tells the parent, which kills this process and exits 1; run directly, it
- * says so itself and kills the process (exit by SIGKILL).
+ * Start the watchdog thread. On a read that does not answer in time it says
+ * so and kills this process; under bin/hcron-check (HCRON_CHECK_WATCH_FD set)
+ * it first marks that pipe, and the wrapper exits 1.
  */
 function startReadWatch(p: Parsed): void {
   const ms = readTimeoutOf(p);
