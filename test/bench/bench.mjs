@@ -61,7 +61,7 @@ for (const n of sizes) {
   if (!skip.has('cli')) {
     const cmds = {
       floor: [process.execPath, [floorScript, events]],
-      ours: [process.execPath, [path.join(repo, 'bin/hcron-check'), 'status', events]],
+      ours: [path.join(repo, 'bin/hcron-check'), ['status', events]],
     };
     const withHcron = !skip.has('hcron') && hcronSrc && fs.existsSync(oracle);
     if (withHcron) cmds.hcron = ['python3', [oracle, '--direct', events]];

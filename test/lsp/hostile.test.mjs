@@ -23,7 +23,7 @@ const GUARD_MS = 20_000;
 
 /** hcron-check status, raw bytes as a string whose lone surrogates stand for bytes that are not UTF-8 (like the server's). */
 function cliStatus(events) {
-  const r = spawnSync(process.execPath, [CLI, 'status', events], { maxBuffer: 1 << 30, timeout: GUARD_MS });
+  const r = spawnSync(CLI, ['status', events], { maxBuffer: 1 << 30, timeout: GUARD_MS });
   assert.equal(r.status, 0, String(r.stderr));
   return r.stdout;
 }

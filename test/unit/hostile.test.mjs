@@ -25,7 +25,7 @@ const BAD_STDERR = /RangeError|heap out of memory|Maximum call stack|internal er
 /** Run the real CLI with a hang guard. */
 function runCli(args, opts = {}) {
   const t0 = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, [cli, ...args], { maxBuffer: 1 << 30, timeout: HANG_GUARD_MS, killSignal: 'SIGKILL', ...opts });
+  const r = spawnSync(cli, args, { maxBuffer: 1 << 30, timeout: HANG_GUARD_MS, killSignal: 'SIGKILL', ...opts });
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   const raw = r.stdout ?? Buffer.alloc(0);
   return { code: r.status, signal: r.signal, error: r.error, raw, stdout: raw.toString('utf8'), stderr: (r.stderr ?? '').toString('utf8'), ms };
@@ -294,7 +294,7 @@ describe('files deleted, renamed or made unreadable while the tree is read', () 
       }
     `]);
     const cliRun = new Promise((resolve) => {
-      const p = spawn(process.execPath, [cli, 'status', events]);
+      const p = spawn(cli, ['status', events]);
       let stdout = '';
       let stderr = '';
       p.stdout.on('data', (d) => (stdout += d));
