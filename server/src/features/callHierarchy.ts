@@ -1,11 +1,12 @@
 // Call hierarchy over chains: incoming calls of an event are the events whose
 // next_event/failover_event name it; outgoing calls the events it names
 // (service/callHierarchy.ts). For clients without the chain graph view.
+// Incoming calls are computed in slices: a cancelled request stops.
 
 import { CallHierarchyIncomingCall, CallHierarchyItem, CallHierarchyOutgoingCall, SymbolKind } from 'vscode-languageserver/node';
-import { CallItem, incomingCalls, outgoingCalls, prepareCallHierarchy } from '../service';
+import { CallItem, incomingCallsSteps, outgoingCalls, prepareCallHierarchy } from '../service';
 import type { TreeModel } from '../workspace';
-import { docTarget, Env, guarded, pathOfUri, Positions, waitOrCancel } from './common';
+import { docTarget, Env, guarded, mapSteps, pathOfUri, Positions, sliced, waitOrCancel } from './common';
 
 function toItem(positions: Positions, model: TreeModel, it: CallItem): CallHierarchyItem {
   const zero = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
@@ -35,7 +36,13 @@ export function registerCallHierarchy(env: () => Env, positions: Positions): voi
     guarded(env, 'incomingCalls', [] as CallHierarchyIncomingCall[], async (params, token) => {
       const m = await modelOf(params.item, token);
       if (!m) return [];
-      return incomingCalls(m.model.state, m.name).map((c) => ({ from: toItem(positions, m.model, c.item), fromRanges: c.ranges.map((r) => positions.range(m.model, r.file, r.start, r.end)) }));
+      return sliced(
+        (function* () {
+          const calls = yield* incomingCallsSteps(m.model.state, m.name);
+          return yield* mapSteps(calls, (c) => ({ from: toItem(positions, m.model, c.item), fromRanges: c.ranges.map((r) => positions.range(m.model, r.file, r.start, r.end)) }));
+        })(),
+        token,
+      );
     }),
   );
   ch.onOutgoingCalls(

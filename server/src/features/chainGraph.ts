@@ -1,11 +1,12 @@
 // hcron/chainGraph { uri, depth? } -> { center, depth, nodes, edges, truncated }:
 // the failover/next/include/symlink graph around the document's event
-// (service/chainGraph.ts), nodes with a file URI to open.
+// (service/chainGraph.ts), nodes with a file URI to open. Computed in
+// slices: a cancelled request stops.
 
 import { ErrorCodes, ResponseError } from 'vscode-languageserver/node';
 import { nameOf } from '../engine/tree';
-import { chainGraph, EdgeKind, MAX_GRAPH_DEPTH, NodeStatus } from '../service';
-import { docTarget, Env, guarded, Positions } from './common';
+import { chainGraphSteps, EdgeKind, MAX_GRAPH_DEPTH, NodeStatus } from '../service';
+import { docTarget, Env, guarded, Positions, sliced } from './common';
 
 export const CHAIN_GRAPH_REQUEST = 'hcron/chainGraph';
 
@@ -31,7 +32,7 @@ export function registerChainGraph(env: () => Env, positions: Positions): void {
       const depth = typeof p.depth === 'number' && Number.isFinite(p.depth) ? Math.max(0, Math.min(MAX_GRAPH_DEPTH, p.depth)) : 2;
       const t = await docTarget(env(), positions, p.uri, token);
       if (!t) throw new ResponseError(ErrorCodes.InvalidParams, `${p.uri} is not in an event tree`);
-      const g = chainGraph(t.model.state, nameOf(t.archive), depth);
+      const g = await sliced(chainGraphSteps(t.model.state, nameOf(t.archive), depth), token);
       return {
         center: g.center,
         depth: g.depth,

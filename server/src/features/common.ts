@@ -6,7 +6,8 @@ import { CancellationToken, Connection, LSPErrorCodes, Position, Range, Response
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
 import { encodeSurrogateEscape } from '../engine/py';
-import type { DocContext, Loc } from '../service/types';
+import { Stopped } from '../service/steps';
+import type { DocContext, Loc, Steps } from '../service/types';
 import { TreeModel, Workspace } from '../workspace';
 
 export interface Env {
@@ -52,6 +53,43 @@ export async function waitOrCancel<T>(p: Promise<T>, token: CancellationToken | 
   } finally {
     dispose?.dispose();
   }
+}
+
+/** How long a request computes before it lets the event loop run (and read a $/cancelRequest). */
+export const SLICE_MS = 5;
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * Run resumable service work (service/steps.ts) in slices of about SLICE_MS.
+ * Between two slices the event loop runs: the client's $/cancelRequest is
+ * read (and other requests are answered); a cancelled request stops there
+ * with RequestCancelled. Work done within one slice is not delayed at all.
+ */
+export async function sliced<T>(steps: Steps<T>, token: CancellationToken | undefined): Promise<T> {
+  checkCancel(token);
+  let until = performance.now() + SLICE_MS;
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+    if (performance.now() < until) continue;
+    await nextTurn();
+    if (token?.isCancellationRequested) {
+      steps.return(undefined as T);
+      throw cancelled();
+    }
+    until = performance.now() + SLICE_MS;
+  }
+}
+
+/** items.map(fn) as resumable work (the LSP conversion of thousands of locations). */
+export function* mapSteps<A, B>(items: readonly A[], fn: (a: A, i: number) => B): Steps<B[]> {
+  const out: B[] = new Array(items.length);
+  for (let i = 0; i < items.length; i++) {
+    if ((i & 127) === 127) yield;
+    out[i] = fn(items[i], i);
+  }
+  return out;
 }
 
 /** Offsets <-> positions for files of a tree, on the text the client shows for them. */
@@ -169,6 +207,7 @@ export function guarded<P, R>(env: () => Env, name: string, fallback: R, fn: (pa
       return r;
     } catch (e) {
       if (e instanceof ResponseError) return e;
+      if (e instanceof Stopped) return cancelled(); // service work stopped by its shouldStop
       env().log(`${name} failed: ${(e as Error)?.stack ?? e}`);
       return fallback;
     }

@@ -12,7 +12,9 @@ import { dropText } from '../engine/lint';
 import { formatRecords, StatusRecord } from '../engine/status';
 import { expandText } from '../expand';
 import type { TreeModel } from '../workspace';
-import { checkCancel, docTarget, Env, guarded, Positions, waitOrCancel } from './common';
+import { finish, STEP } from '../service/steps';
+import type { Steps } from '../service/types';
+import { docTarget, Env, guarded, Positions, sliced, waitOrCancel } from './common';
 
 export interface TreeEvent {
   name: string;
@@ -30,9 +32,16 @@ export interface TreeInfo {
 }
 
 export function treeInfo(model: TreeModel, positions: Positions): TreeInfo {
+  return finish(treeInfoSteps(model, positions));
+}
+
+/** treeInfo as resumable work (every event of the tree, with its URI). */
+export function* treeInfoSteps(model: TreeModel, positions: Positions): Steps<TreeInfo> {
   const counts = { accepted: 0, rejected: 0, templates: 0, dropped: 0, ignored: 0 };
   const events: TreeEvent[] = [];
+  let n = 0;
   for (const name of model.eventNames()) {
+    if ((++n & (STEP - 1)) === 0) yield;
     const r = model.record(name);
     if (!r) continue;
     if (r.status === 'accepted') counts.accepted++;
@@ -42,10 +51,12 @@ export function treeInfo(model: TreeModel, positions: Positions): TreeInfo {
     events.push({ name, status: r.status, type: r.type, reason: r.reason, uri: positions.uriOf(model, ref.path) });
   }
   for (const d of model.tree.dropped) {
+    if ((++n & (STEP - 1)) === 0) yield;
     counts.dropped++;
     events.push({ name: d.name, status: 'dropped', type: '', reason: dropText(d), uri: positions.uriOf(model, d.path) });
   }
   for (const ig of model.tree.ignored) {
+    if ((++n & (STEP - 1)) === 0) yield;
     counts.ignored++;
     events.push({ name: ig.name, status: 'ignored', type: '', reason: ig.why === 'name' ? 'the name matches names_to_ignore_regexp' : 'inside an ignored folder', uri: positions.uriOf(model, ig.path) });
   }
@@ -79,8 +90,7 @@ export function registerCustom(env: () => Env, positions: Positions): void {
       const trees: TreeInfo[] = [];
       for (const m of env().workspace.trees.values()) {
         await waitOrCancel(m.ready, token);
-        checkCancel(token);
-        trees.push(treeInfo(m, positions));
+        trees.push(await sliced(treeInfoSteps(m, positions), token));
       }
       return { trees };
     }),

@@ -11,6 +11,8 @@ import * as nodePath from 'node:path';
 import { ClientCapabilities, CreateFile, RenameFile, TextDocumentEdit, TextEdit, WorkspaceEdit } from 'vscode-languageserver/node';
 import { normpath, pathJoin, dirname } from '../engine/py';
 import { editsByFile, FileOp, WorkspaceChange } from '../service/edits';
+import { finish } from '../service/steps';
+import type { Steps } from '../service/types';
 import type { TreeModel } from '../workspace';
 import type { Env, Positions } from './common';
 
@@ -28,12 +30,21 @@ export function supportsResourceOp(caps: ClientCapabilities, op: 'create' | 'ren
  * edits at the files' new paths (VS Code cannot edit a file and then rename it in one edit).
  */
 export function toWorkspaceEdit(env: Env, positions: Positions, model: TreeModel, change: WorkspaceChange, caps: ClientCapabilities): WorkspaceEdit | undefined {
+  return finish(toWorkspaceEditSteps(env, positions, model, change, caps));
+}
+
+/** toWorkspaceEdit as resumable work (a rename can edit thousands of files). */
+export function* toWorkspaceEditSteps(env: Env, positions: Positions, model: TreeModel, change: WorkspaceChange, caps: ClientCapabilities): Steps<WorkspaceEdit | undefined> {
   const byFile = editsByFile(change.edits);
   const needs = change.ops.filter((o) => o.kind === 'create' || o.kind === 'rename');
   if (!supportsDocumentChanges(caps)) {
     if (needs.length) return undefined;
     const changes: Record<string, TextEdit[]> = {};
-    for (const [file, es] of byFile) changes[positions.uriOf(model, file)] = es.map((e) => ({ range: positions.range(model, file, e.start, e.end), newText: e.newText }));
+    let n = 0;
+    for (const [file, es] of byFile) {
+      if ((++n & 63) === 0) yield;
+      changes[positions.uriOf(model, file)] = es.map((e) => ({ range: positions.range(model, file, e.start, e.end), newText: e.newText }));
+    }
     return { changes };
   }
   for (const o of needs) if (!supportsResourceOp(caps, o.kind as 'create' | 'rename')) return undefined;
@@ -45,7 +56,9 @@ export function toWorkspaceEdit(env: Env, positions: Positions, model: TreeModel
   };
   for (const r of renames)
     documentChanges.push({ kind: 'rename', oldUri: positions.uriOf(model, r.from), newUri: positions.uriOf(model, r.to), options: { overwrite: false, ignoreIfExists: false } });
+  let n = 0;
   for (const [file, es] of byFile) {
+    if ((++n & 63) === 0) yield;
     const at = moved(file);
     const uri = positions.uriOf(model, at);
     const version = at === file ? env.documents.get(uri)?.version ?? null : null;

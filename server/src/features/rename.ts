@@ -8,14 +8,17 @@
 // workspace/didRenameFiles, or when it sees the old path gone and the new one
 // there), only if they still have the text they had when the rename was
 // planned.
+//
+// The work grows with the tree (a rename can edit every event): it is
+// computed in slices, and a cancelled request stops (nothing is planned).
 
 import * as fs from 'node:fs';
-import { ClientCapabilities, ErrorCodes, PrepareRenameResult, RenameFilesParams, ResponseError, WorkspaceEdit } from 'vscode-languageserver/node';
+import { ClientCapabilities, ErrorCodes, LSPErrorCodes, PrepareRenameResult, RenameFilesParams, ResponseError, WorkspaceEdit } from 'vscode-languageserver/node';
 import { nameOf } from '../engine/tree';
-import { FileOp, Move, prepareRename, rename, renameMembers } from '../service';
+import { FileOp, Move, prepareRenameSteps, renameMembersSteps, renameSteps } from '../service';
 import type { TreeModel } from '../workspace';
-import { docTarget, Env, guarded, pathOfUri, Positions, waitOrCancel } from './common';
-import { runSymlinkOps, supportsResourceOp, toWorkspaceEdit } from './fileOps';
+import { docTarget, Env, guarded, pathOfUri, Positions, sliced, waitOrCancel } from './common';
+import { runSymlinkOps, supportsResourceOp, toWorkspaceEditSteps } from './fileOps';
 
 interface Pending {
   model: TreeModel;
@@ -76,7 +79,7 @@ export function registerRename(env: () => Env, positions: Positions, caps: () =>
     guarded(env, 'prepareRename', null as PrepareRenameResult | null, async (params, token) => {
       const t = await docTarget(env(), positions, params.textDocument.uri, token);
       if (!t) return null;
-      const r = prepareRename(t.ctx, t.offsetAt(params.position));
+      const r = await sliced(prepareRenameSteps(t.ctx, t.offsetAt(params.position)), token);
       if (!r) return null;
       if ('error' in r) throw new ResponseError(ErrorCodes.InvalidRequest, r.error);
       return { range: { start: t.doc.positionAt(r.start), end: t.doc.positionAt(r.end) }, placeholder: r.placeholder };
@@ -87,11 +90,11 @@ export function registerRename(env: () => Env, positions: Positions, caps: () =>
     guarded(env, 'rename', null as WorkspaceEdit | null, async (params, token) => {
       const t = await docTarget(env(), positions, params.textDocument.uri, token);
       if (!t) return null;
-      const r = rename(t.ctx, t.offsetAt(params.position), params.newName);
+      const r = await sliced(renameSteps(t.ctx, t.offsetAt(params.position), params.newName), token);
       if ('error' in r) throw new ResponseError(ErrorCodes.InvalidRequest, r.error);
       const renames = r.change.ops.filter((o): o is Extract<FileOp, { kind: 'rename' }> => o.kind === 'rename');
       if (renames.length && !supportsResourceOp(caps(), 'rename')) throw new ResponseError(ErrorCodes.InvalidRequest, 'this editor cannot rename files through the language server (workspaceEdit.resourceOperations "rename")');
-      const edit = toWorkspaceEdit(env(), positions, t.model, r.change, caps());
+      const edit = await sliced(toWorkspaceEditSteps(env(), positions, t.model, r.change, caps()), token);
       if (!edit) throw new ResponseError(ErrorCodes.InvalidRequest, 'this editor cannot apply the edit');
       const moves = renames.map((o) => ({ from: t.model.fsPathOf(o.from), to: t.model.fsPathOf(o.to) }));
       for (const m of moves) fromRename.set(key(m), Date.now() + PENDING_MS);
@@ -126,9 +129,9 @@ export function registerRename(env: () => Env, positions: Positions, caps: () =>
       const edits: WorkspaceEdit[] = [];
       for (const [model, g] of byModel) {
         await waitOrCancel(model.ready, token);
-        const p = renameMembers(model.state, g.moves);
+        const p = await sliced(renameMembersSteps(model.state, g.moves), token);
+        const edit = await sliced(toWorkspaceEditSteps(env(), positions, model, { edits: p.change.edits, ops: [] }, caps()), token);
         warn([...p.conflicts.map((x) => `not updated: ${x}`), ...p.warnings]);
-        const edit = toWorkspaceEdit(env(), positions, model, { edits: p.change.edits, ops: [] }, caps());
         if (edit && p.change.edits.length) edits.push(edit);
         plan(model, g.fsMoves, p.change.ops);
         env().log(`rename ${g.moves.map((m) => `${nameOf(m.from)} -> ${nameOf(m.to)}`).join(', ')}: ${p.change.edits.length} edit(s), ${p.change.ops.length} symlink(s) to re-point`);
@@ -137,7 +140,10 @@ export function registerRename(env: () => Env, positions: Positions, caps: () =>
     });
   c.workspace.onWillRenameFiles(async (params, token) => {
     const r = await willRename(params, token);
-    if (r instanceof ResponseError) return null;
+    if (r instanceof ResponseError) {
+      if (r.code === LSPErrorCodes.RequestCancelled) throw r; // answered as cancelled
+      return null;
+    }
     return r;
   });
 

@@ -1,8 +1,9 @@
 // workspace/symbol: events of every tree by name, with their status.
+// Computed in slices: a cancelled request stops.
 
 import { SymbolInformation, SymbolKind } from 'vscode-languageserver/node';
-import { workspaceSymbols } from '../service';
-import { checkCancel, Env, guarded, Positions, waitOrCancel } from './common';
+import { workspaceSymbolsSteps } from '../service';
+import { Env, guarded, mapSteps, Positions, sliced, waitOrCancel } from './common';
 
 export const MAX_SYMBOLS = 2000;
 
@@ -13,11 +14,16 @@ export function registerWorkspaceSymbols(env: () => Env, positions: Positions): 
       const out: SymbolInformation[] = [];
       for (const model of env().workspace.trees.values()) {
         await waitOrCancel(model.ready, token);
-        checkCancel(token);
-        for (const s of workspaceSymbols(model.state, params.query)) {
-          out.push({ name: s.name, kind: SymbolKind.Event, location: positions.location(model, s.loc), containerName: `${s.status} — ${model.server ?? model.root}` });
-          if (out.length >= MAX_SYMBOLS) return out;
-        }
+        const found = await sliced(
+          (function* () {
+            const best = yield* workspaceSymbolsSteps(model.state, params.query, MAX_SYMBOLS - out.length);
+            const container = model.server ?? model.root;
+            return yield* mapSteps(best, (s): SymbolInformation => ({ name: s.name, kind: SymbolKind.Event, location: positions.location(model, s.loc), containerName: `${s.status} — ${container}` }));
+          })(),
+          token,
+        );
+        out.push(...found);
+        if (out.length >= MAX_SYMBOLS) return out;
       }
       return out;
     }),

@@ -4,8 +4,9 @@
 
 import { ownRange } from '../engine/event';
 import { chainPieces, chainTarget, LintState } from '../engine/lint';
-import { callersOf, docOf, locate } from './locate';
-import type { DocContext, Loc } from './types';
+import { callersSteps, docOf, locate } from './locate';
+import { finish, STEP } from './steps';
+import type { DocContext, Loc, ShouldStop, Steps } from './types';
 import { verdictText } from './codeLens';
 
 export interface CallItem {
@@ -48,9 +49,16 @@ export function prepareCallHierarchy(ctx: DocContext, offset: number): CallItem[
 }
 
 /** Events whose chains name `name`, with the pieces (ranges in the caller's file). */
-export function incomingCalls(state: LintState, name: string): Call[] {
+export function incomingCalls(state: LintState, name: string, shouldStop?: ShouldStop): Call[] {
+  return finish(incomingCallsSteps(state, name), shouldStop);
+}
+
+/** incomingCalls as resumable work (service/steps.ts): a template can have thousands of callers. */
+export function* incomingCallsSteps(state: LintState, name: string): Steps<Call[]> {
   const by = new Map<string, Call>();
-  for (const c of callersOf(state, [name], false)) {
+  let n = 0;
+  for (const c of yield* callersSteps(state, [name], false)) {
+    if ((++n & (STEP - 1)) === 0) yield;
     const item = callItem(state, c.caller.ref.name);
     if (!item) continue;
     let call = by.get(item.name);

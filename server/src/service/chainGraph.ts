@@ -5,7 +5,9 @@
 import { status } from '../engine/event';
 import { chainPieces, chainTarget, dropText, LintState } from '../engine/lint';
 import { nameOf } from '../engine/tree';
-import { callersOf } from './locate';
+import { callersSteps } from './locate';
+import { finish, STEP } from './steps';
+import type { ShouldStop, Steps } from './types';
 
 export type NodeStatus = 'accepted' | 'template' | 'rejected' | 'dropped' | 'ignored' | 'missing';
 export type EdgeKind = 'failover' | 'next' | 'include' | 'symlink';
@@ -72,21 +74,31 @@ function outgoing(state: LintState, name: string): GraphEdge[] {
   return out;
 }
 
-function incoming(state: LintState, name: string): GraphEdge[] {
-  const out: GraphEdge[] = callersOf(state, [name], false).map((c) => ({ from: c.caller.ref.name, to: name, kind: c.field === 'failover_event' ? 'failover' : 'next' }));
+function* incoming(state: LintState, name: string): Steps<GraphEdge[]> {
+  const out: GraphEdge[] = (yield* callersSteps(state, [name], false)).map((c) => ({ from: c.caller.ref.name, to: name, kind: c.field === 'failover_event' ? 'failover' : 'next' }));
   const path = 'events' + name;
   for (const n of state.includers(path)) out.push({ from: n, to: name, kind: 'include' });
   for (const l of state.tree.linksTo.get(path) ?? []) out.push({ from: nameOf(l), to: name, kind: 'symlink' });
-  for (const d of state.tree.dropped) if (d.target === path && d.reason !== 'hard-link') out.push({ from: d.name, to: name, kind: 'symlink' });
+  let n = 0;
+  for (const d of state.tree.dropped) {
+    if ((++n & (STEP - 1)) === 0) yield;
+    if (d.target === path && d.reason !== 'hard-link') out.push({ from: d.name, to: name, kind: 'symlink' });
+  }
   return out;
 }
 
 /** The graph around `center` (an event name, or the name of any member). */
-export function chainGraph(state: LintState, center: string, depth = 2, maxNodes = MAX_GRAPH_NODES): ChainGraph {
+export function chainGraph(state: LintState, center: string, depth = 2, maxNodes = MAX_GRAPH_NODES, shouldStop?: ShouldStop): ChainGraph {
+  return finish(chainGraphSteps(state, center, depth, maxNodes), shouldStop);
+}
+
+/** chainGraph as resumable work (service/steps.ts): a template's callers can be thousands. */
+export function* chainGraphSteps(state: LintState, center: string, depth = 2, maxNodes = MAX_GRAPH_NODES): Steps<ChainGraph> {
   depth = Math.max(0, Math.min(MAX_GRAPH_DEPTH, Math.floor(depth)));
   const nodes = new Map<string, GraphNode>();
   const edges = new Map<string, GraphEdge>();
   let truncated = false;
+  let count = 0;
   const addEdge = (e: GraphEdge) => edges.set(`${e.from}\0${e.to}\0${e.kind}`, e);
   nodes.set(center, nodeOf(state, center, 0));
   for (const dir of [1, -1] as const) {
@@ -94,7 +106,8 @@ export function chainGraph(state: LintState, center: string, depth = 2, maxNodes
     for (let d = 1; d <= depth && frontier.length; d++) {
       const next: string[] = [];
       for (const n of frontier) {
-        for (const e of dir > 0 ? outgoing(state, n) : incoming(state, n)) {
+        for (const e of dir > 0 ? outgoing(state, n) : yield* incoming(state, n)) {
+          if ((++count & (STEP - 1)) === 0) yield;
           const other = dir > 0 ? e.to : e.from;
           if (!nodes.has(other)) {
             if (nodes.size >= maxNodes) {

@@ -7,8 +7,9 @@ import { fileRange } from '../engine/lines';
 import { dropText, whenSets } from '../engine/lint';
 import { nameOf } from '../engine/tree';
 import { describeWhen, nextRuns, WHEN_FIELDS } from '../engine/when';
-import { callersOf, docOf, lineLoc, namesOfFile } from './locate';
-import type { DocContext, Loc } from './types';
+import { callersSteps, docOf, lineLoc, namesOfFile } from './locate';
+import { finish, STEP } from './steps';
+import type { DocContext, Loc, ShouldStop, Steps } from './types';
 
 export interface Lens {
   kind: 'verdict' | 'callers' | 'links' | 'next-run';
@@ -33,7 +34,12 @@ export function verdictText(j: Judgement, reason: string): string {
   return `rejected: ${reason}${j.runnable ? '' : ' (not runnable: chaining to it fails)'}`;
 }
 
-export function codeLenses(ctx: DocContext, opts: { now: Date }): Lens[] {
+export function codeLenses(ctx: DocContext, opts: { now: Date }, shouldStop?: ShouldStop): Lens[] {
+  return finish(codeLensesSteps(ctx, opts), shouldStop);
+}
+
+/** codeLenses as resumable work (service/steps.ts): the callers of a template can be thousands. */
+export function* codeLensesSteps(ctx: DocContext, opts: { now: Date }): Steps<Lens[]> {
   const doc = docOf(ctx);
   if (!doc) return [];
   const { state, j } = doc;
@@ -52,13 +58,20 @@ export function codeLenses(ctx: DocContext, opts: { now: Date }): Lens[] {
   out.push({ kind: 'verdict', offset: 0, title: `hcron: ${fragment}${verdictText(j, reason)}${isLink ? ` — symlink to ${nameOf(j.ref.content)}` : ''}` });
 
   const names = isLink ? [j.ref.name] : namesOfFile(state, doc.content);
-  const callers = callersOf(state, names, false);
-  const events = new Set(callers.map((c) => c.caller.ref.name));
+  const callers = yield* callersSteps(state, names, false);
+  const events = new Set<string>();
+  const locations: Loc[] = [];
+  let n = 0;
+  for (const c of callers) {
+    if ((++n & (STEP - 1)) === 0) yield;
+    events.add(c.caller.ref.name);
+    locations.push(lineLoc(c.a.line.ll, c.a.valueStart + c.piece.start, c.a.valueStart + c.piece.end));
+  }
   out.push({
     kind: 'callers',
     offset: 0,
     title: events.size === 0 ? 'no event chains to it' : `${events.size} event${events.size === 1 ? ' chains' : 's chain'} to it`,
-    locations: callers.map((c) => lineLoc(c.a.line.ll, c.a.valueStart + c.piece.start, c.a.valueStart + c.piece.end)),
+    locations,
   });
   if (!isLink) {
     const links = (state.tree.linksTo.get(doc.content) ?? []).filter((l) => state.judgement(nameOf(l))?.ref.path === l);

@@ -11,11 +11,17 @@ import { evalWhen, isWhenField, WhenField } from '../engine/when';
 import { BUILTIN_DOCS, FIELD_DOCS } from './docs';
 import { setText } from './hover';
 import { CHAIN_FIELDS, Doc, docOf, ownPosition } from './locate';
-import type { CompletionItem, DocContext } from './types';
+import { finish, STEP } from './steps';
+import type { CompletionItem, DocContext, ShouldStop, Steps } from './types';
 
 const WORD = /[\p{L}\p{N}_]/u;
 
-export function completion(ctx: DocContext, offset: number): CompletionItem[] {
+export function completion(ctx: DocContext, offset: number, shouldStop?: ShouldStop): CompletionItem[] {
+  return finish(completionSteps(ctx, offset), shouldStop);
+}
+
+/** completion as resumable work (service/steps.ts): event names are offered from the whole tree. */
+export function* completionSteps(ctx: DocContext, offset: number): Steps<CompletionItem[]> {
   const text = ctx.text;
   offset = Math.max(0, Math.min(offset, text.length));
   const physStart = text.lastIndexOf('\n', offset - 1) + 1;
@@ -41,7 +47,7 @@ export function completion(ctx: DocContext, offset: number): CompletionItem[] {
     if (inc) {
       let end = offset;
       while (end < text.length && !/\s/.test(text[end])) end++;
-      return eventItems(ctx.state, doc, inc[1], offset - inc[1].length, end, 'include');
+      return yield* eventItems(ctx.state, doc, inc[1], offset - inc[1].length, end, 'include');
     }
     if (!/^[\p{L}\p{N}_]*$/u.test(lp) || offset - lp.length < physStart) return [];
     const hasEq = text[wordEnd] === '=' || /^\s*=/.test(text.slice(wordEnd, text.indexOf('\n', wordEnd) < 0 ? undefined : text.indexOf('\n', wordEnd)));
@@ -55,7 +61,7 @@ export function completion(ctx: DocContext, offset: number): CompletionItem[] {
     const piece = valuePrefix.slice(valuePrefix.lastIndexOf(':') + 1).replace(/^\s+/, '');
     let end = offset;
     while (end < text.length && !/[:\s]/.test(text[end])) end++;
-    return eventItems(ctx.state, doc, piece, offset - piece.length, end, 'chain');
+    return yield* eventItems(ctx.state, doc, piece, offset - piece.length, end, 'chain');
   }
   if (isWhenField(name) || name === 'when_expire') {
     const el = valuePrefix.slice(valuePrefix.lastIndexOf(',') + 1).replace(/^\s+/, '');
@@ -110,14 +116,16 @@ function leadOf(text: string, at: number): number {
   return k;
 }
 
-function eventItems(state: LintState, doc: Doc | undefined, typed: string, start: number, end: number, kind: 'chain' | 'include'): CompletionItem[] {
+function* eventItems(state: LintState, doc: Doc | undefined, typed: string, start: number, end: number, kind: 'chain' | 'include'): Steps<CompletionItem[]> {
   const own = doc?.j.ref.name ?? '/';
   const folder = dirname(own);
   const prefix = folder === '/' ? '/' : folder + '/';
   const out: CompletionItem[] = [];
   const abs = typed === '' || typed.startsWith('/');
   const rel = !typed.startsWith('/');
+  let n = 0;
   for (const e of state.tree.events) {
+    if ((++n & (STEP - 1)) === 0) yield;
     if (kind === 'include' && (e.path === doc?.ctx.path || e.content === doc?.content)) continue;
     const j = state.judgement(e.name);
     const rec = state.record(e.name);

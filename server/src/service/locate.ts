@@ -9,7 +9,8 @@ import type { LintState } from '../engine/lint';
 import { scanReferences } from '../engine/substitute';
 import { EventRef, nameOf } from '../engine/tree';
 import { pyStrip } from '../engine/py';
-import type { DocContext, Loc } from './types';
+import { finish, STEP } from './steps';
+import type { DocContext, Loc, ShouldStop, Steps } from './types';
 
 export interface Doc {
   ctx: DocContext;
@@ -205,34 +206,56 @@ export interface Caller {
 }
 
 /** Chain pieces of the whole tree (final next_event/failover_event of each event) that name one of `names`. */
-export function callersOf(state: LintState, names: Iterable<string>, runnableOnly = true, max = Infinity): Caller[] {
+export function callersOf(state: LintState, names: Iterable<string>, runnableOnly = true, max = Infinity, shouldStop?: ShouldStop): Caller[] {
+  return finish(callersSteps(state, names, runnableOnly, max), shouldStop);
+}
+
+/** callersOf as resumable work (a pause every STEP events read). */
+export function* callersSteps(state: LintState, names: Iterable<string>, runnableOnly = true, max = Infinity): Steps<Caller[]> {
   const want = new Set(names);
   const out: Caller[] = [];
+  let n = 0;
   // With the server's callers index only the events that name one of these are read, not the whole
   // tree; candidates stay in load order, like a scan of the tree.
-  let candidates: Judgement[];
+  let candidates: Judgement[] | undefined;
   if (state.callers) {
     const seen = new Set<string>();
     candidates = [];
-    for (const n of want)
-      for (const c of state.callers(n)) {
+    for (const w of want)
+      for (const c of state.callers(w)) {
+        if ((++n & (STEP - 1)) === 0) yield;
         if (seen.has(c)) continue;
         seen.add(c);
         const cj = state.judgement(c);
         if (cj) candidates.push(cj);
       }
     if (want.size > 1 && candidates.length > 1) {
-      const order = new Map(state.tree.events.map((e, i) => [e.name, i]));
-      candidates.sort((x, y) => (order.get(x.ref.name) ?? 0) - (order.get(y.ref.name) ?? 0));
+      // load order: a walk of the tree's events (no sort of the whole list in one go)
+      const byName = new Map(candidates.map((j) => [j.ref.name, j] as const));
+      const ordered: Judgement[] = [];
+      for (const e of state.tree.events) {
+        if ((++n & (STEP - 1)) === 0) yield;
+        const j = byName.get(e.name);
+        if (j) ordered.push(j);
+      }
+      if (ordered.length === candidates.length) candidates = ordered;
+      else {
+        const order = new Map(state.tree.events.map((e, i) => [e.name, i]));
+        candidates.sort((x, y) => (order.get(x.ref.name) ?? 0) - (order.get(y.ref.name) ?? 0));
+      }
     }
-  } else candidates = allJudgements(state);
-  for (const cj of candidates) {
-    if (runnableOnly && !cj.runnable) continue;
+  }
+  // without the index: every event of the tree
+  const count = candidates ? candidates.length : state.tree.events.length;
+  for (let i = 0; i < count; i++) {
+    if ((++n & (STEP - 1)) === 0) yield;
+    const cj = candidates ? candidates[i] : state.judgement(state.tree.events[i].name);
+    if (!cj || (runnableOnly && !cj.runnable)) continue;
     for (const field of ['next_event', 'failover_event'] as const) {
       let a: Assignment | undefined;
-      for (let i = cj.assignments.length - 1; i >= 0; i--)
-        if (cj.assignments[i].name === field) {
-          a = cj.assignments[i];
+      for (let k = cj.assignments.length - 1; k >= 0; k--)
+        if (cj.assignments[k].name === field) {
+          a = cj.assignments[k];
           break;
         }
       if (!a) continue;

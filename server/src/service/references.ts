@@ -6,10 +6,16 @@
 import { chainTarget } from '../engine/lint';
 import type { LintState } from '../engine/lint';
 import { nameOf } from '../engine/tree';
-import { allJudgements, callersOf, docOf, lineLoc, locate, namesOfFile } from './locate';
-import type { DocContext, Loc } from './types';
+import { callersSteps, docOf, lineLoc, locate, namesOfFile } from './locate';
+import { finish, STEP } from './steps';
+import type { DocContext, Loc, ShouldStop, Steps } from './types';
 
-export function references(ctx: DocContext, offset: number): Loc[] {
+export function references(ctx: DocContext, offset: number, shouldStop?: ShouldStop): Loc[] {
+  return finish(referencesSteps(ctx, offset), shouldStop);
+}
+
+/** references as resumable work (service/steps.ts). */
+export function* referencesSteps(ctx: DocContext, offset: number): Steps<Loc[]> {
   const doc = docOf(ctx);
   if (!doc) return [];
   const hit = locate(doc, offset);
@@ -22,11 +28,16 @@ export function references(ctx: DocContext, offset: number): Loc[] {
     if (!hit.use.target) return [];
     content = hit.use.target;
   }
-  return referencesOfFile(doc.state, content);
+  return yield* referencesOfFileSteps(doc.state, content);
 }
 
 /** Every place that reaches the regular file `content`: chain pieces naming it or a link to it, include lines, the links themselves. */
-export function referencesOfFile(state: LintState, content: string): Loc[] {
+export function referencesOfFile(state: LintState, content: string, shouldStop?: ShouldStop): Loc[] {
+  return finish(referencesOfFileSteps(state, content), shouldStop);
+}
+
+/** referencesOfFile as resumable work. */
+export function* referencesOfFileSteps(state: LintState, content: string): Steps<Loc[]> {
   const out: Loc[] = [];
   const seen = new Set<string>();
   const add = (l: Loc) => {
@@ -38,9 +49,16 @@ export function referencesOfFile(state: LintState, content: string): Loc[] {
   const names = namesOfFile(state, content);
   // an event that is not loaded (e.g. its own name is ignored) is still reached by its links
   if (names.length === 0) names.push(nameOf(content));
-  for (const c of callersOf(state, names, false)) add(lineLoc(c.a.line.ll, c.a.valueStart + c.piece.start, c.a.valueStart + c.piece.end));
-  for (const j of allJudgements(state))
-    for (const u of j.includes) if (u.target === content) add(lineLoc(u.line.ll, u.argStart, u.argStart + u.arg.length));
+  let n = 0;
+  for (const c of yield* callersSteps(state, names, false)) {
+    if ((++n & (STEP - 1)) === 0) yield;
+    add(lineLoc(c.a.line.ll, c.a.valueStart + c.piece.start, c.a.valueStart + c.piece.end));
+  }
+  for (const e of state.tree.events) {
+    if ((++n & (STEP - 1)) === 0) yield;
+    const j = state.judgement(e.name);
+    if (j) for (const u of j.includes) if (u.target === content) add(lineLoc(u.line.ll, u.argStart, u.argStart + u.arg.length));
+  }
   for (const l of state.tree.linksTo.get(content) ?? []) add({ file: l, start: 0, end: 0 });
   return out;
 }

@@ -20,8 +20,9 @@ import { basename, dirname, normpath, pathJoin } from '../engine/py';
 import { scanReferences } from '../engine/substitute';
 import { Member, nameOf } from '../engine/tree';
 import { applyEdits, editsByFile, linkText, newPathProblem, simulate, TextEditDesc, WorkspaceChange } from './edits';
-import { allJudgements, CHAIN_FIELDS, Doc, docOf, Hit, locate, piecesOf, refsIn } from './locate';
-import type { DocContext } from './types';
+import { CHAIN_FIELDS, Doc, docOf, Hit, locate, piecesOf, refsIn } from './locate';
+import { finish, STEP } from './steps';
+import type { DocContext, ShouldStop, Steps } from './types';
 
 export interface Move {
   /** Archive paths: a member (file, symlink or folder) and its new path. */
@@ -90,16 +91,21 @@ function targetAt(doc: Doc, offset: number): Target | { error: string } | null {
 }
 
 /** Why a member cannot be renamed safely, or undefined. */
-function memberProblem(state: LintState, path: string): string | undefined {
+function* memberProblem(state: LintState, path: string): Steps<string | undefined> {
   const name = nameOf(path);
   const hard = state.tree.dropped.filter((d) => d.reason === 'hard-link' && (d.detail === path || d.path === path));
   if (hard.length) return `${name} is hard-linked (${hard.map((d) => d.name).join(', ')}): which name hcron keeps depends on the tar walk order; replace the hard links by symlinks first`;
   // chain values with variables may name it: they cannot be rewritten
   const base = basename(name);
-  for (const j of allJudgements(state))
+  let n = 0;
+  for (const e of state.tree.events) {
+    if ((++n & (STEP - 1)) === 0) yield;
+    const j = state.judgement(e.name);
+    if (!j) continue;
     for (const a of j.assignments)
       if (CHAIN_FIELDS.has(a.name) && a.value.includes(base) && scanReferences(a.value).refs.length)
         return `${j.ref.name} names it in ${a.name}=${a.value}, a value with variables that cannot be updated safely`;
+  }
   return undefined;
 }
 
@@ -118,7 +124,12 @@ function variableProblem(doc: Doc, name: string): string | undefined {
   return undefined;
 }
 
-export function prepareRename(ctx: DocContext, offset: number): PrepareResult {
+export function prepareRename(ctx: DocContext, offset: number, shouldStop?: ShouldStop): PrepareResult {
+  return finish(prepareRenameSteps(ctx, offset), shouldStop);
+}
+
+/** prepareRename as resumable work (service/steps.ts): a member is checked against every event of the tree. */
+export function* prepareRenameSteps(ctx: DocContext, offset: number): Steps<PrepareResult> {
   const doc = docOf(ctx);
   if (!doc) return null;
   const t = targetAt(doc, offset);
@@ -127,24 +138,29 @@ export function prepareRename(ctx: DocContext, offset: number): PrepareResult {
     const p = variableProblem(doc, t.name);
     return p ? { error: p } : { start: t.start, end: t.end, placeholder: t.name };
   }
-  const p = memberProblem(doc.state, t.path);
+  const p = yield* memberProblem(doc.state, t.path);
   return p ? { error: p } : { start: t.start, end: t.end, placeholder: t.placeholder };
 }
 
-export function rename(ctx: DocContext, offset: number, newName: string): RenameResult | { error: string } {
+export function rename(ctx: DocContext, offset: number, newName: string, shouldStop?: ShouldStop): RenameResult | { error: string } {
+  return finish(renameSteps(ctx, offset, newName), shouldStop);
+}
+
+/** rename as resumable work (service/steps.ts): renaming a member edits the whole tree. */
+export function* renameSteps(ctx: DocContext, offset: number, newName: string): Steps<RenameResult | { error: string }> {
   const doc = docOf(ctx);
   if (!doc) return { error: 'not an hcron event file' };
   const t = targetAt(doc, offset);
   if (!t) return { error: 'nothing to rename here' };
   if ('error' in t) return t;
   if (t.kind === 'variable') return renameVariable(doc, t.name, newName);
-  const problem = memberProblem(doc.state, t.path);
+  const problem = yield* memberProblem(doc.state, t.path);
   if (problem) return { error: problem };
   const to = t.resolve(newName);
   if (to === t.path) return { error: 'the new name is the current one' };
   const bad = newPathProblem(doc.state, to);
   if (bad) return { error: bad };
-  const plan = renameMembers(doc.state, [{ from: t.path, to }]);
+  const plan = yield* renameMembersSteps(doc.state, [{ from: t.path, to }]);
   if (plan.conflicts.length) return { error: `cannot rename safely: ${plan.conflicts.join('; ')}` };
   plan.change.ops.unshift({ kind: 'rename', from: t.path, to });
   // the rename first, then the links that pointed at the old name
@@ -222,7 +238,12 @@ function includeCaller(j: Judgement, u: IncludeUse): string {
 }
 
 /** Rewrites for moving members of the tree (files, symlinks or folders). */
-export function renameMembers(state: LintState, moves: readonly Move[]): RenamePlan {
+export function renameMembers(state: LintState, moves: readonly Move[], shouldStop?: ShouldStop): RenamePlan {
+  return finish(renameMembersSteps(state, moves), shouldStop);
+}
+
+/** renameMembers as resumable work (service/steps.ts). */
+export function* renameMembersSteps(state: LintState, moves: readonly Move[]): Steps<RenamePlan> {
   const mapPath = mapper(moves);
   const mapName = (n: string) => nameOf(mapPath(normpath('events' + n)));
   const places = new Map<string, Place>();
@@ -236,8 +257,12 @@ export function renameMembers(state: LintState, moves: readonly Move[]): RenameP
   const warnings: string[] = [];
   const lateValues: string[] = [];
   const bases = new Set(moves.map((m) => basename(nameOf(m.from))));
+  let n = 0;
 
-  for (const j of allJudgements(state)) {
+  for (const e of state.tree.events) {
+    if ((++n & (STEP - 1)) === 0) yield;
+    const j = state.judgement(e.name);
+    if (!j) continue;
     const caller = j.ref.name;
     const newCaller = mapName(caller);
     // next_event / failover_event pieces (every assignment, not only the last: they stay consistent)
@@ -286,6 +311,7 @@ export function renameMembers(state: LintState, moves: readonly Move[]): RenameP
   const edits: TextEditDesc[] = [];
   const conflicts: string[] = [];
   for (const p of places.values()) {
+    if ((++n & (STEP - 1)) === 0) yield;
     const texts = new Set(p.wants.map((w) => w.text));
     let text: string | undefined;
     if (texts.size === 1) [text] = texts;
@@ -308,6 +334,7 @@ export function renameMembers(state: LintState, moves: readonly Move[]): RenameP
   const ops: WorkspaceChange['ops'] = [];
   const relinked = new Map<string, string>();
   for (const m of state.tree.members.values()) {
+    if ((++n & (STEP - 1)) === 0) yield;
     if (m.kind !== 'symlink' || m.link === undefined || m.link.startsWith('/')) continue;
     const dest = normpath(pathJoin(dirname(m.path), m.link));
     if (dest !== 'events' && !dest.startsWith('events/')) continue;
@@ -321,7 +348,7 @@ export function renameMembers(state: LintState, moves: readonly Move[]): RenameP
   }
 
   if (lateValues.length) warnings.push(`not checked (chain values with variables): ${lateValues.slice(0, 5).join('; ')}${lateValues.length > 5 ? '; …' : ''}`);
-  warnings.push(...verdictChanges(state, moves, edits, relinked));
+  warnings.push(...(yield* verdictChanges(state, moves, edits, relinked)));
   return { change: { edits, ops }, conflicts, warnings };
 }
 
@@ -333,36 +360,56 @@ function spellRelative(target: string, caller: string): string | undefined {
 }
 
 /** The tree after the moves, edits and re-pointed links, judged again where it can differ. */
-function verdictChanges(state: LintState, moves: readonly Move[], edits: TextEditDesc[], relinked: Map<string, string>): string[] {
+function* verdictChanges(state: LintState, moves: readonly Move[], edits: TextEditDesc[], relinked: Map<string, string>): Steps<string[]> {
   const mapPath = mapper(moves);
   const back = mapper(moves.map((m) => ({ from: m.to, to: m.from })));
-  const members: Member[] = state.tree.input.members.map((m) => {
+  const members: Member[] = [];
+  let n = 0;
+  for (const m of state.tree.input.members) {
+    if ((++n & (STEP - 1)) === 0) yield;
     const path = mapPath(m.path);
     const out: Member = { ...m, path };
     if (m.hardlinkOf) out.hardlinkOf = mapPath(m.hardlinkOf);
     const l = relinked.get(path);
     if (l !== undefined) out.link = l;
-    return out;
-  });
+    members.push(out);
+  }
   // folders a move creates
   const have = new Set(members.map((m) => m.path));
-  for (const m of [...members])
+  for (const m of [...members]) {
+    if ((++n & (STEP - 1)) === 0) yield;
     for (let d = dirname(m.path); d.startsWith('events/') && !have.has(d); d = dirname(d)) {
       have.add(d);
       members.push({ path: d, kind: 'dir' });
     }
+  }
   const texts = new Map<string, string>();
   for (const [file, es] of editsByFile(edits)) {
+    if ((++n & (STEP - 1)) === 0) yield;
     const t = state.src.text(file);
     if (t !== undefined) texts.set(mapPath(file), applyEdits(t, es));
   }
   const sim = simulate(state, { members, texts, src: { text: (p) => state.src.text(back(p)) } });
   const touched = new Set<string>([...moves.map((m) => m.from), ...edits.map((e) => e.file)]);
+  // a path is touched when it or one of its folders is (a set lookup per folder, not a scan of every touched path)
+  const isTouched = (d: string) => {
+    for (let p = d; ; ) {
+      if (touched.has(p)) return true;
+      const i = p.lastIndexOf('/');
+      if (i <= 0) return false;
+      p = p.slice(0, i);
+    }
+  };
   const out: string[] = [];
-  for (const j of allJudgements(state)) {
-    const affected = mapPath(j.ref.path) !== j.ref.path || !!j.ref.links || [...j.deps].some((d) => [...touched].some((t) => d === t || d.startsWith(t + '/')));
+  let judged = 0;
+  for (const e of state.tree.events) {
+    if ((++n & (STEP - 1)) === 0) yield;
+    const j = state.judgement(e.name);
+    if (!j) continue;
+    const affected = mapPath(j.ref.path) !== j.ref.path || !!j.ref.links || [...j.deps].some(isTouched);
     if (!affected) continue;
     const n2 = nameOf(mapPath(j.ref.path));
+    if ((++judged & 31) === 0) yield; // each judges an event again
     const after = sim.judgement(n2);
     const label = n2 === j.ref.name ? j.ref.name : `${j.ref.name} (then ${n2})`;
     const verdict = (x: Judgement) => (x.type === 'normal' ? 'accepted' : `rejected: ${x.reason}`);

@@ -63,3 +63,18 @@ export interface DocumentLink {
   /** Archive path. */
   target: string;
 }
+
+/**
+ * Asked every so often by the functions whose work grows with the tree
+ * (references, workspace symbols, callers, renames, ...): true makes them stop
+ * and throw `Stopped` (service/steps.ts).
+ */
+export type ShouldStop = () => boolean;
+
+/**
+ * Such a function as resumable work: it yields every few hundred iterations
+ * (nothing is yielded but the pause) and returns its result. `finish` runs it
+ * to the end at once; the server runs it in time slices and stops it when the
+ * client cancels the request.
+ */
+export type Steps<T> = Generator<void, T, void>;
