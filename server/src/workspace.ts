@@ -71,6 +71,10 @@ export interface ModelOptions {
   reader?: TreeReader;
 }
 
+let version = 0;
+/** Bumped whenever any tree's model changes: a long request that sees it move answers ContentModified. */
+export const treeVersion = (): number => version;
+
 /** Component-wise order of archive paths: the order of hcron's tar walk. */
 export function walkCompare(a: string, b: string): number {
   const x = a.split('/');
@@ -308,6 +312,7 @@ export class TreeModel {
   /** Scan from disk and judge everything, in slices so the server stays responsive. */
   async load(): Promise<void> {
     const gen = ++this.gen;
+    version++;
     const t0 = performance.now();
     // a reload: requests wait for it like for the first load
     if (this.readyResolved) {
@@ -631,6 +636,7 @@ export class TreeModel {
 
   /** Re-judge what read these files; re-lint them and what chains to an event whose verdict changed. */
   contentChanged(paths: string[], force: Set<string>, extraJudge: Iterable<string> = [], extraLint: Iterable<string> = [], dirty = new Set<string>()): { judged: number; linted: number } {
+    version++;
     const toJudge = new Set<string>(extraJudge);
     for (const p of paths) for (const n of this.deps.get(p) ?? []) toJudge.add(n);
     const before = new Map<string, string>();
@@ -796,6 +802,7 @@ export class TreeModel {
 
   /** Members appeared, vanished or changed kind: rebuild the EventTree, re-judge what it changes. */
   private structural(tops: string[], changedText: string[], scans: Map<string, ScanResult>) {
+    version++;
     const oldTree = this.tree;
     const oldRecords = new Map<string, string>();
     for (const n of this.ordered) oldRecords.set(n, this.record(n)?.reason ?? '');

@@ -20,6 +20,7 @@ import { pathOf, startServer, tmpDir, uriOf } from './helpers.mjs';
 
 const EVENTS = 20000;
 const REQUEST_CANCELLED = -32800;
+const CONTENT_MODIFIED = -32801;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 let ws;
@@ -141,6 +142,30 @@ describe('cancelling requests while they compute (20,000 events)', () => {
     assert.equal(error?.code, REQUEST_CANCELLED, 'the request was not cancelled: it answered in full');
     await stillServing();
     assert.equal((await full('textDocument/completion', params)).result.length, loaded);
+  });
+
+  it('an edit arriving while references compute: ContentModified, not a mix of two states', async () => {
+    const params = { ...s.at(tpl, 'command='), context: { includeDeclaration: true } };
+    const a = await full('textDocument/references', params);
+    const text = s.docs.get(caller).text;
+    let error;
+    for (const part of [4, 8, 16]) {
+      const answer = s.conn.sendRequest('textDocument/references', params).then(
+        (result) => ({ result }),
+        (e) => ({ error: e }),
+      );
+      await sleep(Math.max(3, a.ms / part));
+      s.change(caller, text + `# edit ${part}\n`);
+      const r = await answer;
+      s.change(caller, text);
+      if (r.error) {
+        error = r.error;
+        break;
+      }
+    }
+    assert.equal(error?.code, CONTENT_MODIFIED, 'the edit did not stop the request');
+    await stillServing();
+    assert.deepEqual((await full('textDocument/references', params)).result, a.result);
   });
 
   it('workspace/willRenameFiles of a file every event includes', async () => {

@@ -8,7 +8,7 @@ import { URI } from 'vscode-uri';
 import { encodeSurrogateEscape } from '../engine/py';
 import { Stopped } from '../service/steps';
 import type { DocContext, Loc, Steps } from '../service/types';
-import { TreeModel, Workspace } from '../workspace';
+import { TreeModel, treeVersion, Workspace } from '../workspace';
 
 export interface Env {
   connection: Connection;
@@ -64,10 +64,13 @@ const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
  * Run resumable service work (service/steps.ts) in slices of about SLICE_MS.
  * Between two slices the event loop runs: the client's $/cancelRequest is
  * read (and other requests are answered); a cancelled request stops there
- * with RequestCancelled. Work done within one slice is not delayed at all.
+ * with RequestCancelled, and one that sees the trees change (an edit, a disk
+ * change) stops with ContentModified. Work done within one slice is not
+ * delayed at all.
  */
-export async function sliced<T>(steps: Steps<T>, token: CancellationToken | undefined): Promise<T> {
+export async function sliced<T>(steps: Steps<T>, token: CancellationToken | undefined, version: () => number = treeVersion): Promise<T> {
   checkCancel(token);
+  const v0 = version();
   let until = performance.now() + SLICE_MS;
   for (;;) {
     const r = steps.next();
@@ -77,6 +80,11 @@ export async function sliced<T>(steps: Steps<T>, token: CancellationToken | unde
     if (token?.isCancellationRequested) {
       steps.return(undefined as T);
       throw cancelled();
+    }
+    // an edit or a disk change came in between: what was computed so far may mix two states
+    if (version() !== v0) {
+      steps.return(undefined as T);
+      throw new ResponseError(LSPErrorCodes.ContentModified, 'the event tree changed while this was computed');
     }
     until = performance.now() + SLICE_MS;
   }
