@@ -67,6 +67,7 @@ let lastConfig: ModelOptions['config'] | undefined;
 const watchers: { close(): void }[] = [];
 /** Trees are read in a worker, time-boxed: a hung mount never blocks the server. */
 const reader = workerReader(DEFAULT_READ_TIMEOUT_MS);
+reader.warm();
 const stallShown = new Map<TreeModel, number>();
 
 // Document notifications and settings changes are applied in order, after

@@ -33,6 +33,8 @@ export interface TreeReader {
   readonly stuck: number;
   /** How long one read may take (ms). */
   timeoutMs: number;
+  /** Start the reading thread now, so its start-up overlaps the client's handshake. */
+  warm(): void;
   dispose(): void;
 }
 
@@ -45,6 +47,7 @@ export const inThreadReader: TreeReader = {
   },
   stuck: 0,
   timeoutMs: 0,
+  warm() {},
   dispose() {},
 };
 
@@ -113,6 +116,15 @@ export function workerReader(timeoutMs: number, script = path.join(__dirname, 'r
 
   const reader: TreeReader = {
     timeoutMs,
+    warm() {
+      if (current || stuck >= MAX_STUCK) return;
+      const w = (current = start());
+      w.idle = setTimeout(() => {
+        if (w.pending.size) return;
+        if (current === w) current = undefined;
+        void w.worker.terminate();
+      }, IDLE_MS).unref();
+    },
     async scan(p, limits = DEFAULT_LIMITS) {
       const r = await ask({ op: 'scan', path: p, limits: { maxMembers: limits.maxMembers, maxFileBytes: limits.maxFileBytes } });
       if (r.error !== undefined) throw new Error(r.error);
