@@ -58,26 +58,33 @@ const IDLE_MS = 2000;
 
 export function workerReader(timeoutMs: number, script = path.join(__dirname, 'reader.js')): TreeReader {
   if (!fs.existsSync(script)) return inThreadReader;
-  let current: { worker: Worker; beacon: ReadBeacon; pending: Map<number, { resolve(r: ReaderReply): void; reject(e: Error): void }>; watch?: { stop(): void }; idle?: NodeJS.Timeout } | undefined;
+  type Pending = Map<number, { resolve(r: ReaderReply): void; reject(e: Error): void }>;
+  type Thread = { worker: Worker; beacon: ReadBeacon; pending: Pending; watch?: { stop(): void }; idle?: NodeJS.Timeout };
+  let current: Thread | undefined;
   let stuck = 0;
   let nextId = 1;
 
-  const start = () => {
+  /** End the thread once it has had nothing to do for IDLE_MS. */
+  const endWhenIdle = (t: Thread) => {
+    t.idle = setTimeout(() => {
+      if (t.pending.size) return;
+      if (current === t) current = undefined;
+      void t.worker.terminate();
+    }, IDLE_MS).unref();
+  };
+
+  const start = (): Thread => {
     const beacon = new ReadBeacon();
     const worker = new Worker(script, { workerData: { shared: beacon.shared } });
     worker.unref();
-    const me = { worker, beacon, pending: new Map<number, { resolve(r: ReaderReply): void; reject(e: Error): void }>() } as NonNullable<typeof current>;
+    const me: Thread = { worker, beacon, pending: new Map() };
     worker.on('message', (r: ReaderReply) => {
       const p = me.pending.get(r.id);
       me.pending.delete(r.id);
       if (!me.pending.size) {
         me.watch?.stop();
         me.watch = undefined;
-        me.idle = setTimeout(() => {
-          if (me.pending.size) return;
-          if (current === me) current = undefined;
-          void worker.terminate();
-        }, IDLE_MS).unref();
+        endWhenIdle(me);
       }
       p?.resolve(r);
     });
@@ -118,12 +125,7 @@ export function workerReader(timeoutMs: number, script = path.join(__dirname, 'r
     timeoutMs,
     warm() {
       if (current || stuck >= MAX_STUCK) return;
-      const w = (current = start());
-      w.idle = setTimeout(() => {
-        if (w.pending.size) return;
-        if (current === w) current = undefined;
-        void w.worker.terminate();
-      }, IDLE_MS).unref();
+      endWhenIdle((current = start()));
     },
     async scan(p, limits = DEFAULT_LIMITS) {
       const r = await ask({ op: 'scan', path: p, limits: { maxMembers: limits.maxMembers, maxFileBytes: limits.maxFileBytes } });

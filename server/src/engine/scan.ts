@@ -28,8 +28,8 @@ export interface ReadProbe {
 
 const NO_PROBE: ReadProbe = { begin() {}, end() {} };
 
-/** One blocking read outside the scan (a config file, a folder listing), told to the probe. */
-export function probed<T>(probe: ReadProbe | undefined, fsPath: string, read: () => T): T {
+/** One blocking read (or a file's open..close), bracketed for the probe. */
+export function probed<T>(probe: ReadProbe | undefined, fsPath: string | Uint8Array, read: () => T): T {
   probe?.begin(fsPath);
   try {
     return read();
@@ -169,20 +169,14 @@ export function scanEventsDir(root: string, limits: ScanLimits = DEFAULT_LIMITS)
   const inodes = new Map<string, string>();
   let stoppedAt: ScanResult['stoppedAt'];
   const probe = limits.probe ?? NO_PROBE;
+  const watched = <T>(p: FsPath, read: () => T): T => probed(probe, p, read);
 
   class Stop extends Error {}
 
   const vanished = (arc: string, e: unknown) => problems.push({ path: arc, message: `vanished while the tree was read (${errText(e)})`, kind: 'vanished' });
 
   /** Read a regular file through one descriptor: fstat gives nlink for hard links without another lstat. */
-  const addFile = (fsPath: FsPath, arc: string): void => {
-    probe.begin(fsPath);
-    try {
-      readFile(fsPath, arc);
-    } finally {
-      probe.end();
-    }
-  };
+  const addFile = (fsPath: FsPath, arc: string): void => watched(fsPath, () => readFile(fsPath, arc));
 
   const readFile = (fsPath: FsPath, arc: string): void => {
     let fd: number;
@@ -227,13 +221,10 @@ export function scanEventsDir(root: string, limits: ScanLimits = DEFAULT_LIMITS)
     members.push({ path: arc, kind: 'dir' });
     let listed: fs.Dirent<Buffer>[];
     try {
-      probe.begin(fsPath);
-      listed = fs.readdirSync(fsPath, { withFileTypes: true, encoding: 'buffer' });
+      listed = watched(fsPath, () => fs.readdirSync(fsPath, { withFileTypes: true, encoding: 'buffer' }));
     } catch (e) {
       stoppedAt = { path: arc, message: `cannot list folder (${errText(e)}): hcron's reload stops here, everything after it in walk order is missing` };
       throw new Stop();
-    } finally {
-      probe.end();
     }
     // Names as Python sees them (bytes that are not UTF-8 become lone surrogates), sorted by code point.
     const entries = listed.map((d) => ({ d, ...fsDecode(d.name) }));
@@ -263,21 +254,15 @@ export function scanEventsDir(root: string, limits: ScanLimits = DEFAULT_LIMITS)
   const add = (fsPath: FsPath, arc: string, depth: number): void => {
     let st: fs.Stats;
     try {
-      probe.begin(fsPath);
-      st = fs.lstatSync(fsPath);
+      st = watched(fsPath, () => fs.lstatSync(fsPath));
     } catch (e) {
       return void vanished(arc, e);
-    } finally {
-      probe.end();
     }
     if (st.isSymbolicLink()) {
       try {
-        probe.begin(fsPath);
-        members.push({ path: arc, kind: 'symlink', link: fsDecode(fs.readlinkSync(fsPath, { encoding: 'buffer' })).name });
+        members.push({ path: arc, kind: 'symlink', link: fsDecode(watched(fsPath, () => fs.readlinkSync(fsPath, { encoding: 'buffer' }))).name });
       } catch (e) {
         vanished(arc, e);
-      } finally {
-        probe.end();
       }
     } else if (st.isDirectory()) addDir(fsPath, arc, depth);
     else if (st.isFile()) addFile(fsPath, arc);
