@@ -8,6 +8,7 @@ const entries = [
   { in: 'server/src/service/index.ts', out: 'service' },
   { in: 'server/src/server.ts', out: 'server' },
   { in: 'server/src/readerWorker.ts', out: 'reader' },
+  { in: 'server/src/watchdogWorker.ts', out: 'watchdog' },
   { in: 'client/src/extension.ts', out: 'client' },
 ].filter((e) => existsSync(e.in));
 

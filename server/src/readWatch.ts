@@ -9,6 +9,7 @@
 // process (bin/hcron-check turns that into exit 1), and the server reads in a
 // worker it can abandon.
 
+import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { ReadProbe } from './engine/scan';
 
@@ -56,8 +57,12 @@ function copyTail(p: Uint8Array, into: Uint8Array): number {
   return s.length;
 }
 
-/** Calls onStall(path bytes, ms) once when one operation stays busy for timeoutMs. Polls from this thread. */
-export function watchBeacon(beacon: ReadBeacon, timeoutMs: number, onStall: (path: Uint8Array, ms: number) => void): { stop(): void } {
+/**
+ * Calls onStall(path bytes, ms) once when one operation stays busy for
+ * timeoutMs. Polls from this thread; `keepAlive`: the polling alone keeps the
+ * thread running (the watchdog thread has nothing else).
+ */
+export function watchBeacon(beacon: ReadBeacon, timeoutMs: number, onStall: (path: Uint8Array, ms: number) => void, keepAlive = false): { stop(): void } {
   let seq = -1;
   let since = 0;
   let fired = false;
@@ -77,56 +82,37 @@ export function watchBeacon(beacon: ReadBeacon, timeoutMs: number, onStall: (pat
     },
     Math.max(20, Math.min(250, timeoutMs / 4)),
   );
-  timer.unref();
+  if (!keepAlive) timer.unref();
   return { stop: () => clearInterval(timer) };
 }
 
 /**
  * A watcher thread for a process whose main thread reads synchronously (the
- * CLI). On a stall it writes `message` (STALL_TEMPLATE with a prefix) to
- * stderr, a mark to `fd` (bin/hcron-check's pipe: it then exits 1) and kills
- * the process: nothing else can end it while a thread is stuck in a read.
+ * CLI; dist/watchdog.js, server/src/watchdogWorker.ts). On a stall it writes
+ * the one line (after `prefix`) to stderr, a mark to `fd` (bin/hcron-check's
+ * pipe: it then exits 1) and ends the process: nothing else can end it while a
+ * thread is stuck in a read.
  */
-export function startWatchdog(beacon: ReadBeacon, timeoutMs: number, fd: number | null, message: string): Worker {
-  const w = new Worker(WATCHDOG_SOURCE, { eval: true, workerData: { shared: beacon.shared, timeoutMs, fd, message } });
+export function startWatchdog(beacon: ReadBeacon, timeoutMs: number, fd: number | null, prefix: string, script = path.join(__dirname, 'watchdog.js')): Worker {
+  const w = new Worker(script, { workerData: { shared: beacon.shared, timeoutMs, fd, prefix } });
   w.unref();
   return w;
 }
 
-// Plain JavaScript (evaluated in the worker), so the bundle needs no second entry point.
-const WATCHDOG_SOURCE = `
-const { workerData } = require('node:worker_threads');
-const fs = require('node:fs');
-const { shared, timeoutMs, fd, message } = workerData;
-const head = new Int32Array(shared, 0, 3);
-const bytes = new Uint8Array(shared, 12);
-let seq = -1, since = Date.now();
-setInterval(() => {
-  const busy = Atomics.load(head, 1) === 1;
-  const s = Atomics.load(head, 0);
-  const now = Date.now();
-  if (!busy || s !== seq) { seq = busy ? s : -1; since = now; return; }
-  if (now - since < timeoutMs) return;
-  const p = Buffer.from(bytes.slice(0, Atomics.load(head, 2)));
-  const [before, after] = message.split('%PATH%');
-  const line = Buffer.concat([Buffer.from(before), p, Buffer.from(after.replace('%SEC%', (now - since) < 9950 ? ((now - since) / 1000).toFixed(1) : String(Math.round((now - since) / 1000))) + '\\n')]);
-  fs.writeSync(2, line);
-  try { if (fd !== null) fs.writeSync(fd, 'stalled\\n'); } catch {}
-  // SIGINT, not SIGKILL: as fatal (the kernel wakes even a killable NFS wait for it), but
-  // shells print nothing for it. SIGKILL if it is still alive a second later.
-  process.kill(process.pid, 'SIGINT');
-  setTimeout(() => process.kill(process.pid, 'SIGKILL'), 1000);
-}, Math.max(20, Math.min(250, timeoutMs / 4)));
-`;
-
 /** The one line said when a read did not answer in time. */
-export const STALL_TEMPLATE = '%PATH%: the file system has not answered for %SEC% s (a slow or vanished mount?); stopped without a verdict';
+const STALL_TEMPLATE = '%PATH%: the file system has not answered for %SEC% s (a slow or vanished mount?); stopped without a verdict';
 
 export function stallMessage(path: string, ms: number): string {
   return STALL_TEMPLATE.replace('%PATH%', path).replace('%SEC%', seconds(ms));
 }
 
-/** "0.4", "9.9", "12": tenths below ten seconds (the same rounding as the watchdog's). */
+/** The line as bytes: a path that is not UTF-8 is written as it is on disk. */
+export function stallLine(prefix: string, path: Uint8Array, ms: number): Buffer {
+  const [before, after] = STALL_TEMPLATE.split('%PATH%');
+  return Buffer.concat([Buffer.from(prefix + before), path, Buffer.from(after.replace('%SEC%', seconds(ms)) + '\n')]);
+}
+
+/** "0.4", "9.9", "12": tenths below ten seconds. */
 export function seconds(ms: number): string {
   return ms < 9950 ? (ms / 1000).toFixed(1) : String(Math.round(ms / 1000));
 }

@@ -10,7 +10,7 @@ import { LoadedTree, loadEventsDir } from '../engine/load';
 import { clipMiddle } from '../engine/lint';
 import { encodeSurrogateEscape } from '../engine/py';
 import { DEFAULT_LIMITS, probed, ReadProbe, ScanLimits, ScanResult } from '../engine/scan';
-import { DEFAULT_READ_TIMEOUT_MS, ReadBeacon, STALL_TEMPLATE, startWatchdog } from '../readWatch';
+import { DEFAULT_READ_TIMEOUT_MS, ReadBeacon, startWatchdog } from '../readWatch';
 import { formatRecords, configContext, pyJsonDumps, TreeVerdict } from '../engine/status';
 import { LintInputError, runLint } from './lint-command';
 
@@ -150,7 +150,7 @@ function startReadWatch(p: Parsed): void {
   if (ms <= 0) return;
   const beacon = new ReadBeacon();
   const fd = /^[0-9]+$/.test(process.env.HCRON_CHECK_WATCH_FD ?? '') ? Number(process.env.HCRON_CHECK_WATCH_FD) : null;
-  startWatchdog(beacon, ms, fd, 'hcron-check: ' + STALL_TEMPLATE);
+  startWatchdog(beacon, ms, fd, 'hcron-check: ');
   probe = beacon;
 }
 
