@@ -97,8 +97,12 @@ export async function startServer({ folder, settings = {}, capabilities, initial
     s.publications.push({ path: fp, count: p.diagnostics.length, at: performance.now() });
     for (const w of [...s.waiters]) w();
   });
-  conn.onNotification('window/logMessage', (p) => s.logs.push(p.message));
-  conn.onNotification('window/showMessage', (p) => s.logs.push('showMessage: ' + p.message));
+  const logged = (line) => {
+    s.logs.push(line);
+    for (const w of [...s.waiters]) w();
+  };
+  conn.onNotification('window/logMessage', (p) => logged(p.message));
+  conn.onNotification('window/showMessage', (p) => logged('showMessage: ' + p.message));
   conn.onNotification('hcron/treesChanged', () => {
     s.treesChanged++;
     for (const w of [...s.waiters]) w();
@@ -127,7 +131,7 @@ export async function startServer({ folder, settings = {}, capabilities, initial
   });
   conn.sendNotification('initialized', {});
 
-  /** Resolve when `pred()` is truthy (checked on each publication/notification). */
+  /** Resolve when `pred()` is truthy (checked on each publication, log line and notification). */
   s.until = (pred, what = 'condition', ms = 10000) =>
     new Promise((resolve, reject) => {
       const check = () => {

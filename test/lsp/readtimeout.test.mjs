@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { REPO, seedWorkspace, startServer, tmpDir } from './helpers.mjs';
+import { REPO, seedWorkspace, startServer, tmpDir, uriOf } from './helpers.mjs';
 
 const preload = path.join(REPO, 'test/helpers/hang-fs.cjs');
 
@@ -37,17 +37,6 @@ function hangOn(match) {
   };
 }
 
-/** Poll (log messages do not wake s.until). */
-async function poll(pred, what, ms = 15000) {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await pred();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timeout waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 const stallShown = (s) => s.logs.filter((l) => l.startsWith('showMessage: ') && /has not answered for [\d.]+ s \(a slow or vanished mount\?\)/.test(l));
 
 describe('a tree whose first read hangs', () => {
@@ -61,14 +50,14 @@ describe('a tree whose first read hangs', () => {
 
   it('is reported once, by path, and the server keeps answering', async () => {
     s = await hang.start({ folder: ws, settings: { readTimeout: 0.4 } });
-    await poll(() => stallShown(s).length, 'the stall message');
+    await s.until(() => stallShown(s).length, 'the stall message', 15000);
     const [msg] = stallShown(s);
     assert.match(msg, /regular_common: the file system has not answered/);
     assert.match(msg, /shown as it was last read \(nothing yet\) and is read again in \d+ s/);
     // the server is not blocked: requests are answered while the read is still stuck
     const bob = path.join(events, 'regular_bob');
     s.open(bob);
-    const symbols = await s.request('textDocument/documentSymbol', { textDocument: { uri: 'file://' + bob } });
+    const symbols = await s.request('textDocument/documentSymbol', { textDocument: { uri: uriOf(bob) } });
     assert.ok(Array.isArray(symbols) && symbols.length > 0, 'document symbols of an open file');
     assert.ok(await s.request('textDocument/hover', s.at(bob, 'failover_event=', 2)) !== undefined);
   });
@@ -77,7 +66,7 @@ describe('a tree whose first read hangs', () => {
     hang.release();
     s.watched([[path.join(events, 'regular_common'), 2]]);
     const bob = path.join(events, 'regular_bob');
-    await poll(() => s.logs.some((l) => /events: [1-9]\d* events, .* loaded in/.test(l)), 'a full load');
+    await s.until(() => s.logs.some((l) => /events: [1-9]\d* events, .* loaded in/.test(l)), 'a full load', 15000);
     const loc = await s.request('textDocument/definition', s.at(bob, 'failover_event=', 'failover_event='.length + 2));
     const target = Array.isArray(loc) ? loc[0] : loc;
     assert.ok(target, 'definition answered from the loaded tree');
@@ -105,7 +94,7 @@ describe('a tree that hangs on a later change', () => {
     hang.arm();
     fs.appendFileSync(path.join(events, 'simple'), '# touched\n');
     s.watched([[path.join(events, 'simple'), 2]]);
-    await poll(() => stallShown(s).length, 'the stall message');
+    await s.until(() => stallShown(s).length, 'the stall message', 15000);
     assert.match(stallShown(s)[0], /events\/simple: the file system has not answered/);
     const during = await s.request('textDocument/definition', s.at(bob, 'failover_event=', 'failover_event='.length + 2));
     assert.deepEqual(during, before, 'the tree as last read still answers');
