@@ -8,12 +8,15 @@ import { ReadBeacon } from './readWatch';
 import type { ReaderJob, ReaderReply } from './treeReader';
 
 const beacon = new ReadBeacon(workerData.shared as SharedArrayBuffer);
+/** Members per posted part of a scan. */
+const PART_SIZE = 1000;
 
 parentPort!.on('message', (job: ReaderJob) => {
   let reply: ReaderReply;
   try {
     if (job.op === 'scan') {
-      const limits: ScanLimits = { ...job.limits, probe: beacon };
+      // what is read is posted in parts while the walk goes on: the server takes them in meanwhile
+      const limits: ScanLimits = { ...job.limits, probe: beacon, partSize: PART_SIZE, onPart: (part) => parentPort!.postMessage({ id: job.id, part } satisfies ReaderReply) };
       reply = { id: job.id, scan: scanEventsDir(job.path, limits) };
     } else {
       const st = probed(beacon, job.path, () => fs.lstatSync(job.path, { throwIfNoEntry: false }));

@@ -7,11 +7,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { DEFAULT_LIMITS, fsDecode, ScanLimits, ScanResult, scanEventsDir } from './engine/scan';
+import { DEFAULT_LIMITS, fsDecode, ScanLimits, ScanPart, ScanResult, scanEventsDir } from './engine/scan';
 import { ReadBeacon, stallMessage, watchBeacon } from './readWatch';
 
 export type ReaderJob = { id: number; op: 'scan'; path: string; limits: { maxMembers: number; maxFileBytes: number } } | { id: number; op: 'lstat'; path: string };
-export type ReaderReply = { id: number; scan?: ScanResult; stat?: { file: boolean; nlink: number }; error?: string };
+/** A reply; a scan's reply comes after its `part`s (what it read so far, in walk order), which hold no `scan`. */
+export type ReaderReply = { id: number; part?: ScanPart; scan?: ScanResult; stat?: { file: boolean; nlink: number }; error?: string };
 
 type DistributiveOmit<T, K extends keyof T> = T extends unknown ? Omit<T, K> : never;
 
@@ -58,7 +59,7 @@ const IDLE_MS = 2000;
 
 export function workerReader(timeoutMs: number, script = path.join(__dirname, 'reader.js')): TreeReader {
   if (!fs.existsSync(script)) return inThreadReader;
-  type Pending = Map<number, { resolve(r: ReaderReply): void; reject(e: Error): void }>;
+  type Pending = Map<number, { resolve(r: ReaderReply): void; reject(e: Error): void; parts?: ScanPart }>;
   type Thread = { worker: Worker; beacon: ReadBeacon; pending: Pending; watch?: { stop(): void }; idle?: NodeJS.Timeout };
   let current: Thread | undefined;
   let stuck = 0;
@@ -80,6 +81,11 @@ export function workerReader(timeoutMs: number, script = path.join(__dirname, 'r
     const me: Thread = { worker, beacon, pending: new Map() };
     worker.on('message', (r: ReaderReply) => {
       const p = me.pending.get(r.id);
+      if (r.part) {
+        if (p) p.parts = p.parts ? joinParts(p.parts, r.part) : r.part;
+        return;
+      }
+      if (p?.parts && r.scan) r.scan = { ...r.scan, ...joinParts(p.parts, r.scan) };
       me.pending.delete(r.id);
       if (!me.pending.size) {
         me.watch?.stop();
@@ -146,4 +152,11 @@ export function workerReader(timeoutMs: number, script = path.join(__dirname, 'r
     },
   };
   return reader;
+}
+
+/** `b` appended to `a` (which is extended in place and returned). No push(...b): a part may be large. */
+function joinParts(a: ScanPart, b: ScanPart): ScanPart {
+  for (const m of b.members) a.members.push(m);
+  for (const [k, f] of b.files) a.files.set(k, f);
+  return a;
 }

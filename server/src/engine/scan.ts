@@ -18,6 +18,19 @@ export interface ScanLimits {
   maxFileBytes: number;
   /** Told of every file-system operation, so another thread can time-box it (readWatch.ts). */
   probe?: ReadProbe;
+  /**
+   * Given what was read so far, every `partSize` members (in walk order): the
+   * scan then forgets it, and the result holds only what came after the last
+   * part. The server's reading thread posts each part while it reads on.
+   */
+  onPart?: (part: ScanPart) => void;
+  partSize?: number;
+}
+
+/** Members read since the previous part, in walk order, and the texts of the regular files among them. */
+export interface ScanPart {
+  members: Member[];
+  files: Map<string, ScannedFile>;
 }
 
 /** Marks the file-system operation under way; begin/end bracket each blocking call. */
@@ -163,8 +176,11 @@ function errText(e: unknown): string {
 /** Read the events folder `root` (its own name need not be "events"; hcron's must be). */
 export function scanEventsDir(root: string, limits: ScanLimits = DEFAULT_LIMITS): ScanResult {
   const absRoot = path.resolve(root);
-  const members: Member[] = [];
-  const files = new Map<string, ScannedFile>();
+  let members: Member[] = [];
+  let files = new Map<string, ScannedFile>();
+  /** Members already handed to onPart. */
+  let parted = 0;
+  const partSize = limits.onPart ? Math.max(1, limits.partSize ?? 1000) : Infinity;
   const problems: ScanResult['problems'] = [];
   const inodes = new Map<string, string>();
   let stoppedAt: ScanResult['stoppedAt'];
@@ -230,7 +246,13 @@ export function scanEventsDir(root: string, limits: ScanLimits = DEFAULT_LIMITS)
     const entries = listed.map((d) => ({ d, ...fsDecode(d.name) }));
     entries.sort((a, b) => compareCodePoints(a.name, b.name));
     for (const { d, name, clean } of entries) {
-      if (members.length >= limits.maxMembers) {
+      if (members.length >= partSize) {
+        parted += members.length;
+        limits.onPart!({ members, files });
+        members = [];
+        files = new Map();
+      }
+      if (parted + members.length >= limits.maxMembers) {
         problems.push({ path: arc, message: `more than the cap of ${limits.maxMembers} files and folders: the rest of the tree was not read`, kind: 'max-files' });
         throw new Stop();
       }
