@@ -2,6 +2,8 @@
 // type, in any LSP client. Started with --stdio, --node-ipc or --socket=PORT
 // (bin/hcron-language-server). Without a transport argument it uses stdio.
 
+// first: the reading thread starts before the rest is loaded
+import { limitsOf, reader, readEarly, takeFound } from './serverReader';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
@@ -20,7 +22,7 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
-import { findHcronTrees, treeRootFor, treesFromSetting } from './discovery';
+import { treeRootFor, treesFromSetting } from './discovery';
 import { Env, pathOfUri, Positions } from './features/common';
 import { registerCompletion, TRIGGER_CHARACTERS } from './features/completion';
 import { registerCustom } from './features/custom';
@@ -35,9 +37,7 @@ import { registerWorkspaceSymbols } from './features/workspaceSymbols';
 import { parseSettings, resolveConfig, Settings, severityFn } from './settings';
 import { ModelOptions, TreeModel, Workspace, WorkspaceHost } from './workspace';
 import * as os from 'node:os';
-import { DEFAULT_LIMITS } from './engine/scan';
 import { DEFAULT_READ_TIMEOUT_MS } from './readWatch';
-import { workerReader } from './treeReader';
 
 const VERSION = '0.1.0';
 
@@ -65,9 +65,6 @@ let workspace!: Workspace;
 let lastConfigJson = '';
 let lastConfig: ModelOptions['config'] | undefined;
 const watchers: { close(): void }[] = [];
-/** Trees are read in a worker, time-boxed: a hung mount never blocks the server. */
-const reader = workerReader(DEFAULT_READ_TIMEOUT_MS);
-reader.warm();
 const stallShown = new Map<TreeModel, number>();
 
 // Document notifications and settings changes are applied in order, after
@@ -139,7 +136,7 @@ function modelOptions(): ModelOptions {
     lastConfigJson = json;
     lastConfig = resolved.config;
   }
-  const limits = { maxMembers: settings.maxFiles ?? DEFAULT_LIMITS.maxMembers, maxFileBytes: settings.maxFileBytes ?? DEFAULT_LIMITS.maxFileBytes };
+  const limits = limitsOf(settings);
   reader.timeoutMs = settings.readTimeout !== null ? settings.readTimeout * 1000 : DEFAULT_READ_TIMEOUT_MS;
   return { config: lastConfig, serverName: settings.serverName, hostName: settings.hostName ?? os.hostname(), severity: severityFn(settings), limits, reader };
 }
@@ -157,7 +154,7 @@ async function fetchSettings(fallback?: unknown): Promise<Settings> {
 }
 
 function discover(inFolders: string[]) {
-  for (const f of inFolders) for (const t of findHcronTrees(f)) workspace.addTree(t.root, t.server);
+  for (const f of inFolders) for (const t of takeFound(f)) workspace.addTree(t.root, t.server);
   for (const t of treesFromSetting(settings.eventTrees, folders)) workspace.addTree(t.root, t.server);
 }
 
@@ -210,6 +207,8 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   folders = fs_;
   const init = params.initializationOptions as { settings?: unknown } | undefined;
   settings = parseSettings(init?.settings ?? (init as Record<string, unknown> | undefined)?.hcron ?? null);
+  // read the trees while the handshake and the settings round trip go on (unless HCRON_READ_EARLY started it)
+  readEarly(folders, settings, log);
   return {
     capabilities: {
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },

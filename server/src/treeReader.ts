@@ -36,6 +36,11 @@ export interface TreeReader {
   timeoutMs: number;
   /** Start the reading thread now, so its start-up overlaps the client's handshake. */
   warm(): void;
+  /**
+   * Start reading a tree now (during the handshake): the first scan of the same path with the same
+   * limits in the next PREFETCH_MS takes this read's result instead of reading again.
+   */
+  prefetch(fsPath: string, limits?: ScanLimits): void;
   dispose(): void;
 }
 
@@ -49,6 +54,7 @@ export const inThreadReader: TreeReader = {
   stuck: 0,
   timeoutMs: 0,
   warm() {},
+  prefetch() {}, // a read in this thread would hold up the handshake
   dispose() {},
 };
 
@@ -56,6 +62,8 @@ export const inThreadReader: TreeReader = {
 const MAX_STUCK = 4;
 /** An idle reading thread is ended after this long: what it read is garbage in its heap until then. */
 const IDLE_MS = 2000;
+/** A prefetched read not asked for within this long is dropped. */
+export const PREFETCH_MS = 10_000;
 
 export function workerReader(timeoutMs: number, script = path.join(__dirname, 'reader.js')): TreeReader {
   if (!fs.existsSync(script)) return inThreadReader;
@@ -64,6 +72,8 @@ export function workerReader(timeoutMs: number, script = path.join(__dirname, 'r
   let current: Thread | undefined;
   let stuck = 0;
   let nextId = 1;
+  const prefetched = new Map<string, { scan: Promise<ScanResult>; timer: NodeJS.Timeout }>();
+  const keyOf = (p: string, l: ScanLimits) => `${l.maxMembers}:${l.maxFileBytes}:${path.resolve(p)}`;
 
   /** End the thread once it has had nothing to do for IDLE_MS. */
   const endWhenIdle = (t: Thread) => {
@@ -127,16 +137,34 @@ export function workerReader(timeoutMs: number, script = path.join(__dirname, 'r
     });
   };
 
+  const scanNow = async (p: string, limits: ScanLimits): Promise<ScanResult> => {
+    const r = await ask({ op: 'scan', path: p, limits: { maxMembers: limits.maxMembers, maxFileBytes: limits.maxFileBytes } });
+    if (r.error !== undefined) throw new Error(r.error);
+    return r.scan!;
+  };
+
   const reader: TreeReader = {
     timeoutMs,
     warm() {
       if (current || stuck >= MAX_STUCK) return;
       endWhenIdle((current = start()));
     },
-    async scan(p, limits = DEFAULT_LIMITS) {
-      const r = await ask({ op: 'scan', path: p, limits: { maxMembers: limits.maxMembers, maxFileBytes: limits.maxFileBytes } });
-      if (r.error !== undefined) throw new Error(r.error);
-      return r.scan!;
+    scan(p, limits = DEFAULT_LIMITS) {
+      const key = keyOf(p, limits);
+      const early = prefetched.get(key);
+      if (early) {
+        prefetched.delete(key);
+        clearTimeout(early.timer);
+        return early.scan;
+      }
+      return scanNow(p, limits);
+    },
+    prefetch(p, limits = DEFAULT_LIMITS) {
+      const key = keyOf(p, limits);
+      if (prefetched.has(key)) return;
+      const scan = scanNow(p, limits);
+      scan.catch(() => undefined); // a read nobody takes fails quietly; the one who takes it sees the error
+      prefetched.set(key, { scan, timer: setTimeout(() => prefetched.delete(key), PREFETCH_MS).unref() });
     },
     async lstat(p) {
       const r = await ask({ op: 'lstat', path: p });
