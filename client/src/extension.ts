@@ -62,9 +62,16 @@ export async function activate(context: vscode.ExtensionContext): Promise<HcronA
   );
 
   const serverModule = context.asAbsolutePath('dist/server.js');
+  // The server starts reading the workspace's trees as soon as it runs (HCRON_READ_EARLY), before the
+  // handshake, and during the handshake with the caps of initializationOptions: set at each start.
+  const env: Record<string, string> = {};
   const serverOptions: ServerOptions = {
-    run: { module: serverModule, transport: TransportKind.ipc },
-    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
+    run: { module: serverModule, transport: TransportKind.ipc, options: { env } },
+    debug: { module: serverModule, transport: TransportKind.ipc, options: { env, execArgv: ['--nolazy', '--inspect=6019'] } },
+  };
+  const scanSettings = () => {
+    const c = vscode.workspace.getConfiguration('hcron');
+    return { maxFiles: c.get('maxFiles'), maxFileBytes: c.get('maxFileBytes') };
   };
   const watchers = [
     vscode.workspace.createFileSystemWatcher('**/.hcron/*/events/**'),
@@ -78,6 +85,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<HcronA
       { scheme: 'file', pattern: '**/.hcron/*/events/**' },
     ],
     synchronize: { configurationSection: 'hcron', fileEvents: watchers },
+    initializationOptions: () => ({ settings: scanSettings() }),
     outputChannel: log,
     revealOutputChannelOn: RevealOutputChannelOn.Never,
     middleware: {
@@ -96,6 +104,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<HcronA
       void vscode.window.showErrorMessage(msg);
       return;
     }
+    const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
+    env.HCRON_READ_EARLY = JSON.stringify({ folders, settings: scanSettings() });
     client = new LanguageClient('hcron', 'hcron language server', serverOptions, clientOptions);
     client.onNotification(TreesChangedNotification, () => void store.refresh());
     client.onDidChangeState((e) => {
