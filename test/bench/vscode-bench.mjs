@@ -5,7 +5,8 @@
 // and firstDiagnosticsAt (when that file's first non-empty diagnostics reached
 // the client). Both clocks are the extension host's.
 //
-//   node test/bench/vscode-bench.mjs WORKSPACE FILE [--runs N]
+//   node test/bench/vscode-bench.mjs WORKSPACE FILE [--runs N] [--extension DIR ...]
+// With several --extension folders (built copies of the extension), their runs are interleaved.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -21,8 +22,8 @@ export function vscodeUnavailable() {
   return undefined;
 }
 
-/** One VS Code session: ms from activation to the first diagnostics of `file`. */
-export async function measureVsCodeOnce({ workspace, file, timeoutMs = 180000 }) {
+/** One VS Code session: ms from activation to the first diagnostics of `file`. `extension`: the folder of the extension (a built copy, to compare two builds). */
+export async function measureVsCodeOnce({ workspace, file, timeoutMs = 180000, extension = REPO }) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hcron-vscode-bench-'));
   const out = path.join(dir, 'result.json');
   const uri = pathToFileURL(file).href;
@@ -52,7 +53,7 @@ exports.run = async () => {
     await page.exposeFunction('codeAutomationLog', () => {});
     await page.exposeFunction('codeAutomationExit', (code) => done(code));
     page.on('crash', () => done('page crashed'));
-    await page.goto(workbenchUrl(cs, { folder: workspace, extDev: REPO, extTests: dir, file }));
+    await page.goto(workbenchUrl(cs, { folder: workspace, extDev: extension, extTests: dir, file }));
     const timer = setTimeout(() => done('timeout'), timeoutMs + 60000);
     const code = await finished;
     clearTimeout(timer);
@@ -71,5 +72,15 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const [workspace, file] = process.argv.slice(2);
   const i = process.argv.indexOf('--runs');
   const runs = i > 0 ? Number(process.argv[i + 1]) : 1;
-  for (let k = 0; k < runs; k++) console.log(`activation -> first diagnostics: ${await measureVsCodeOnce({ workspace, file })} ms`);
+  const extensions = process.argv.flatMap((a, k) => (a === '--extension' ? [path.resolve(process.argv[k + 1])] : []));
+  if (!extensions.length) extensions.push(REPO);
+  const ms = new Map(extensions.map((e) => [e, []]));
+  for (let k = 0; k < runs; k++)
+    for (const extension of extensions) {
+      const t = await measureVsCodeOnce({ workspace, file, extension });
+      ms.get(extension).push(t);
+      console.log(`${extension}: activation -> first diagnostics: ${t} ms`);
+    }
+  const median = (a) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
+  if (runs > 1) for (const [e, t] of ms) console.log(`${e}: median ${median(t)} ms of ${t.length} (${t.join(', ')})`);
 }
