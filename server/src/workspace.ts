@@ -21,6 +21,7 @@ import { chainPieces, Finding, lintEvent, lintTreeLevel, LintState, whenDescript
 import { compareCodePoints } from './engine/py';
 import { ScanLimits, ScannedFile, ScanResult } from './engine/scan';
 import { inThreadReader, ReadStalled, TreeReader } from './treeReader';
+import { CompactJudgement, compactable, RecentJudgements, Rejudge } from './compactJudgement';
 import { seconds } from './readWatch';
 import { TREE_WORK_BUDGET } from './engine/substitute';
 import { configContext, StatusRecord, treeFatal } from './engine/status';
@@ -114,6 +115,9 @@ function sameFindings(a: Finding[] | undefined, b: Finding[] | undefined): boole
 
 const yieldNow = () => new Promise<void>((r) => setImmediate(r));
 
+/** HCRON_WHOLE_JUDGEMENTS=1 keeps every judgement whole (~9 KB an event more): to compare answers with compact ones. */
+const KEEP_WHOLE = process.env.HCRON_WHOLE_JUDGEMENTS === '1';
+
 /** Whether an include line of `t` may name one of `names` (a superset: continued lines are checked whole). */
 function mayInclude(t: string, names: string[]): boolean {
   let i = t.indexOf('include');
@@ -148,7 +152,11 @@ export class TreeModel {
   severity?: (code: string) => SeveritySetting | undefined;
   noEvents?: { path: string; message: string };
 
+  /** Judgement by event name: whole for open documents and capped events, else compact (see compactJudgement.ts). */
   private readonly js = new Map<string, Judgement>();
+  /** Compact judgements asked for lately, judged again. */
+  private readonly recent = new RecentJudgements();
+  private readonly rejudge: Rejudge = (c) => this.recent.get(c, () => this.judgeAgain(c));
   private order = new Map<string, number>();
   private ordered: string[] = [];
   private readonly deps = new Map<string, Set<string>>();
@@ -345,6 +353,7 @@ export class TreeModel {
     this.buildTree();
     const oldFiles = new Set(this.byFile.keys());
     this.js.clear();
+    this.recent.clear();
     this.deps.clear();
     this.includeKeys.clear();
     this.includersIdx.clear();
@@ -364,26 +373,28 @@ export class TreeModel {
       await yieldNow();
       if (gen !== this.gen) return;
       const early = this.judgeOpenFirst();
+      // Each event is linted (and made compact) as soon as what its findings
+      // read is judged: its chain targets and, for a template, its symlinks.
+      // The others wait for the end of the pass, whole.
+      let open = this.host.openPaths?.(this) ?? new Set<string>();
+      const waiting: string[] = [];
       let slice = performance.now();
       for (let i = 0; i < n; i++) {
-        if (early.has(this.tree.events[i].name)) continue;
-        this.judgeRef(this.tree.events[i]);
+        const name = this.tree.events[i].name;
+        if (!early.has(name)) this.judgeRef(this.tree.events[i]);
+        if (this.lintReady(name)) this.lintAndCompact(name, open);
+        else waiting.push(name);
         if (performance.now() - slice > 30) {
-          progress?.report(Math.floor((i / n) * 60), `judged ${i}/${n} events`);
+          progress?.report(Math.floor((i / n) * 100), `judged ${i}/${n} events`);
           await yieldNow();
           if (gen !== this.gen) return;
+          open = this.host.openPaths?.(this) ?? open;
           slice = performance.now();
         }
       }
-      for (let i = 0; i < n; i++) {
-        this.lintOne(this.tree.events[i].name, undefined);
-        if (performance.now() - slice > 30) {
-          progress?.report(60 + Math.floor((i / n) * 40), `checked ${i}/${n} events`);
-          await yieldNow();
-          if (gen !== this.gen) return;
-          slice = performance.now();
-        }
-      }
+      for (const name of waiting) this.lintAndCompact(name, open);
+      // Files that other events include were linted before all their includers were known.
+      for (const t of this.includersIdx.keys()) for (const name of this.namesOfContent(t)) this.lintOne(name, undefined);
       this.relintTree(undefined);
     } finally {
       progress?.done();
@@ -391,7 +402,9 @@ export class TreeModel {
     this.loaded = true;
     this.ctx.workBudget = undefined;
     this.loadMs = performance.now() - t0;
-    this.host.log(`${this.root}: ${n} events, ${this.tree.dropped.length} dropped, ${this.tree.ignored.length} ignored, loaded in ${Math.round(this.loadMs)} ms`);
+    let whole = 0;
+    for (const j of this.js.values()) if (!(j instanceof CompactJudgement)) whole++;
+    this.host.log(`${this.root}: ${n} events, ${this.tree.dropped.length} dropped, ${this.tree.ignored.length} ignored, loaded in ${Math.round(this.loadMs)} ms; ${whole} judgements kept whole`);
     this.readyResolved = true;
     this.resolveReady();
     const changed = new Set([...oldFiles, ...this.byFile.keys()]);
@@ -493,6 +506,7 @@ export class TreeModel {
 
   private buildTree() {
     this.tree = new EventTree({ members: this.members, stoppedAt: this.stoppedAt }, this.config);
+    this.recent.clear(); // judged again with the tree they were judged in
     this.ordered = this.tree.events.map((e) => e.name);
     this.order = new Map(this.ordered.map((n, i) => [n, i]));
     this.sortedChainers.clear();
@@ -575,6 +589,55 @@ export class TreeModel {
     this.setFindings(name, f, dirty);
   }
 
+  /** Whether everything the findings of this event read is judged (during a load). */
+  private lintReady(name: string): boolean {
+    const judged = (n: string) => this.js.has(n) || !this.tree.eventsByName.has(n);
+    if (!(this.indexed.get(name)?.chains ?? []).every(judged)) return false;
+    const j = this.js.get(name);
+    if (j?.type === 'template' && !j.ref.links) return (this.tree.linksTo.get(j.ref.content) ?? []).every((l) => judged(nameOf(l)));
+    return true;
+  }
+
+  private lintAndCompact(name: string, open: Set<string>) {
+    this.lintOne(name, undefined);
+    this.compact(name, open);
+  }
+
+  /** Keep only the compact form of an event's judgement, unless a document shows it. */
+  private compact(name: string, open: Set<string>) {
+    const j = this.js.get(name);
+    if (KEEP_WHOLE || !j || !compactable(j) || open.has(j.ref.path) || open.has(j.ref.content)) return;
+    this.js.set(name, new CompactJudgement(j, this.rejudge));
+  }
+
+  /** A compact judgement's lines, assignments and tables, judged again (same tree, same texts: the same judgement). */
+  private judgeAgain(c: CompactJudgement): Judgement {
+    // The tree's budget: an event a load judged without a cap is judged again without one.
+    const j = judgeEvent(this.tree, c.ref, this.src, { ...this.ctx, workBudget: { left: TREE_WORK_BUDGET } });
+    if (j.type !== c.type || j.reason !== c.reason) this.host.log(`internal: ${c.ref.name} judged again as ${j.type} (${j.reason}), was ${c.type} (${c.reason})`);
+    return j;
+  }
+
+  /** Names whose text is this regular file: its own and its symlinks'. */
+  private namesOfContent(content: string): string[] {
+    const out: string[] = [];
+    for (const p of [content, ...(this.tree.linksTo.get(content) ?? [])]) {
+      const ref = this.tree.eventsByName.get(nameOf(p));
+      if (ref && ref.content === content) out.push(ref.name);
+    }
+    return out;
+  }
+
+  /** A document was opened: its events are kept whole from now on (its requests read them often). */
+  private pin(key: string) {
+    if (!this.tree) return;
+    const content = this.tree.contentPath(key) ?? key;
+    for (const name of this.namesOfContent(content)) {
+      const j = this.js.get(name);
+      if (j instanceof CompactJudgement) this.js.set(name, this.rejudge(j));
+    }
+  }
+
   private setFindings(key: string, f: Finding[], dirty: Set<string> | undefined) {
     const old = this.eventFindings.get(key) ?? [];
     const oldBy = groupByFile(old);
@@ -604,6 +667,7 @@ export class TreeModel {
 
   /** Open documents: text that overrides the disk for archive path `key`. */
   setOverlay(key: string, text: string | undefined): void {
+    if (text !== undefined) this.pin(key);
     const before = this.src.text(key);
     if (text === undefined) this.overlays.delete(key);
     else this.overlays.set(key, text);
@@ -690,6 +754,8 @@ export class TreeModel {
       } else later.push(n);
     }
     if (later.length) this.defer(later);
+    const openNow = open ?? this.host.openPaths?.(this) ?? new Set<string>();
+    for (const n of toJudge) this.compact(n, openNow);
     for (const p of paths) {
       const owner = this.tree.eventsByName.get(nameOf(p));
       if (owner) force.add(owner.path);

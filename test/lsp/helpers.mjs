@@ -71,8 +71,8 @@ export function posOf(text, needle, delta = 0) {
  * Start the server on a workspace folder. Answers workspace/configuration with
  * `settings`, records registrations and $/progress.
  */
-export async function startServer({ folder, settings = {}, capabilities, initializationOptions, nodeArgs = [] } = {}) {
-  const child = cp.spawn(process.execPath, [...nodeArgs, SERVER_BIN, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+export async function startServer({ folder, settings = {}, capabilities, initializationOptions, nodeArgs = [], env } = {}) {
+  const child = cp.spawn(process.execPath, [...nodeArgs, SERVER_BIN, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env: env && { ...process.env, ...env } });
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d));
   const conn = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));

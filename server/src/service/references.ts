@@ -54,11 +54,14 @@ export function* referencesOfFileSteps(state: LintState, content: string): Steps
     if ((++n & (STEP - 1)) === 0) yield;
     add(lineLoc(c.a.line.ll, c.a.valueStart + c.piece.start, c.a.valueStart + c.piece.end));
   }
-  for (const e of state.tree.events) {
-    if ((++n & (STEP - 1)) === 0) yield;
-    const j = state.judgement(e.name);
-    if (j) for (const u of j.includes) if (u.target === content) add(lineLoc(u.line.ll, u.argStart, u.argStart + u.arg.length));
-  }
+  // include lines: only the events whose includes read it (the includers), in load order
+  const includers = new Set(state.includers(content));
+  if (includers.size)
+    for (const e of state.tree.events) {
+      if ((++n & (STEP - 1)) === 0) yield;
+      const j = includers.has(e.name) ? state.judgement(e.name) : undefined;
+      if (j) for (const u of j.includes) if (u.target === content) add(lineLoc(u.line.ll, u.argStart, u.argStart + u.arg.length));
+    }
   for (const l of state.tree.linksTo.get(content) ?? []) add({ file: l, start: 0, end: 0 });
   return out;
 }

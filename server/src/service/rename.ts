@@ -20,7 +20,7 @@ import { basename, dirname, normpath, pathJoin } from '../engine/py';
 import { scanReferences } from '../engine/substitute';
 import { Member, nameOf } from '../engine/tree';
 import { applyEdits, editsByFile, linkText, newPathProblem, simulate, TextEditDesc, WorkspaceChange } from './edits';
-import { CHAIN_FIELDS, Doc, docOf, Hit, locate, piecesOf, refsIn } from './locate';
+import { CHAIN_FIELDS, Doc, docOf, Hit, locate, namesOfFile, piecesOf, refsIn } from './locate';
 import { finish, STEP } from './steps';
 import type { DocContext, ShouldStop, Steps } from './types';
 
@@ -101,7 +101,8 @@ function* memberProblem(state: LintState, path: string): Steps<string | undefine
   for (const e of state.tree.events) {
     if ((++n & (STEP - 1)) === 0) yield;
     const j = state.judgement(e.name);
-    if (!j) continue;
+    // its values are in the texts it reads: no need to judge its lines again unless they name it
+    if (!j || ![...j.deps].some((d) => state.src.text(d)?.includes(base))) continue;
     for (const a of j.assignments)
       if (CHAIN_FIELDS.has(a.name) && a.value.includes(base) && scanReferences(a.value).refs.length)
         return `${j.ref.name} names it in ${a.name}=${a.value}, a value with variables that cannot be updated safely`;
@@ -237,6 +238,9 @@ function includeCaller(j: Judgement, u: IncludeUse): string {
   return parent?.name ?? j.ref.name;
 }
 
+/** An include line whose argument has a variable: what it names cannot be told from the text. */
+const INCLUDE_WITH_VARIABLE = /^[ \t]*include[ \t][^\n]*\$/m;
+
 /** Rewrites for moving members of the tree (files, symlinks or folders). */
 export function renameMembers(state: LintState, moves: readonly Move[], shouldStop?: ShouldStop): RenamePlan {
   return finish(renameMembersSteps(state, moves), shouldStop);
@@ -259,53 +263,84 @@ export function* renameMembersSteps(state: LintState, moves: readonly Move[]): S
   const bases = new Set(moves.map((m) => basename(nameOf(m.from))));
   let n = 0;
 
+  // Only events that move or whose texts name a moved member (or include
+  // through variables) can want a change: judging every event's lines again
+  // is what the others would cost (compact judgements). An event left out
+  // would want each place it reads kept as it is, which matters only where
+  // another event wants it changed: those readers are examined after.
+  const baseList = [...bases];
+  const mayWant = (j: Judgement) =>
+    mapPath(j.ref.path) !== j.ref.path || mapPath(j.ref.content) !== j.ref.content || [...j.deps].some((d) => {
+      const t = state.src.text(d);
+      return t !== undefined && (baseList.some((b) => t.includes(b)) || INCLUDE_WITH_VARIABLE.test(t));
+    });
+  const examined = new Set<string>();
+  const examine = (j: Judgement) => {
+    examined.add(j.ref.name);
+      const caller = j.ref.name;
+      const newCaller = mapName(caller);
+      // next_event / failover_event pieces (every assignment, not only the last: they stay consistent)
+      for (const a of j.assignments) {
+        if (!CHAIN_FIELDS.has(a.name)) continue;
+        const pieces = piecesOf(caller, a);
+        if (pieces.some((p) => p.late)) {
+          if ([...bases].some((b) => a.value.includes(b))) lateValues.push(`${caller}: ${a.name}=${a.value}`);
+          continue;
+        }
+        for (const p of pieces) {
+          if (p.piece === '' || !state.tree.members.has('events' + p.name)) continue;
+          const target = mapPath('events' + p.name);
+          const newTarget = nameOf(target);
+          const r = fileRange(a.line.ll, a.valueStart + p.start, a.valueStart + p.end);
+          const keep = resolveName(newCaller, p.piece) === newTarget;
+          const text = keep ? p.piece : p.piece.startsWith('/') ? newTarget : spellRelative(newTarget, newCaller) ?? newTarget;
+          want('piece', r.file, r.start, r.end, p.piece, { text, target, absolute: newTarget, who: caller });
+        }
+      }
+      // include lines
+      for (const u of j.includes) {
+        if (!state.tree.visible.has(u.key)) continue;
+        const inc = includeCaller(j, u);
+        const newInc = mapName(nameOf(normpath('events' + inc)) || '/');
+        const target = mapPath(u.key);
+        const r = fileRange(u.line.ll, u.argStart, u.argStart + u.arg.length);
+        const keep = normpath('events/' + resolveName(newInc, u.arg)) === target;
+        const abs = nameOf(target);
+        const text = keep ? u.arg : u.arg.startsWith('/') ? abs : posix.relative(dirname(newInc), abs) || abs;
+        want('include', r.file, r.start, r.end, u.arg, { text, target, absolute: abs, who: caller });
+      }
+      // template_name that must follow the file's new name
+      if (j.ref.path === j.ref.content && mapPath(j.ref.path) !== j.ref.path) {
+        moved.add(caller);
+        const oldBase = basename(caller);
+        const newBase = basename(newCaller);
+        const a = lastAssignment(j, 'template_name');
+        if (oldBase !== newBase && a && a.line.via.length === 0 && a.line.ll.file === j.ref.content && a.value === oldBase) {
+          const r = fileRange(a.line.ll, a.valueStart, a.valueEnd);
+          want('template', r.file, r.start, r.end, a.value, { text: newBase, target: '', absolute: newBase, who: caller });
+        }
+      } else if (mapPath(j.ref.path) !== j.ref.path) moved.add(caller);
+  };
   for (const e of state.tree.events) {
     if ((++n & (STEP - 1)) === 0) yield;
     const j = state.judgement(e.name);
-    if (!j) continue;
-    const caller = j.ref.name;
-    const newCaller = mapName(caller);
-    // next_event / failover_event pieces (every assignment, not only the last: they stay consistent)
-    for (const a of j.assignments) {
-      if (!CHAIN_FIELDS.has(a.name)) continue;
-      const pieces = piecesOf(caller, a);
-      if (pieces.some((p) => p.late)) {
-        if ([...bases].some((b) => a.value.includes(b))) lateValues.push(`${caller}: ${a.name}=${a.value}`);
-        continue;
-      }
-      for (const p of pieces) {
-        if (p.piece === '' || !state.tree.members.has('events' + p.name)) continue;
-        const target = mapPath('events' + p.name);
-        const newTarget = nameOf(target);
-        const r = fileRange(a.line.ll, a.valueStart + p.start, a.valueStart + p.end);
-        const keep = resolveName(newCaller, p.piece) === newTarget;
-        const text = keep ? p.piece : p.piece.startsWith('/') ? newTarget : spellRelative(newTarget, newCaller) ?? newTarget;
-        want('piece', r.file, r.start, r.end, p.piece, { text, target, absolute: newTarget, who: caller });
-      }
+    if (j && mayWant(j)) examine(j);
+  }
+  const readers = new Set<string>();
+  for (const p of places.values()) {
+    if ((++n & (STEP - 1)) === 0) yield;
+    if (p.wants.every((w) => w.text === p.old)) continue;
+    for (const r of [...state.includers(p.file), ...namesOfFile(state, p.file)]) if (!examined.has(r)) readers.add(r);
+  }
+  if (readers.size) {
+    for (const r of readers) {
+      if ((++n & (STEP - 1)) === 0) yield;
+      const j = state.judgement(r);
+      if (j) examine(j);
     }
-    // include lines
-    for (const u of j.includes) {
-      if (!state.tree.visible.has(u.key)) continue;
-      const inc = includeCaller(j, u);
-      const newInc = mapName(nameOf(normpath('events' + inc)) || '/');
-      const target = mapPath(u.key);
-      const r = fileRange(u.line.ll, u.argStart, u.argStart + u.arg.length);
-      const keep = normpath('events/' + resolveName(newInc, u.arg)) === target;
-      const abs = nameOf(target);
-      const text = keep ? u.arg : u.arg.startsWith('/') ? abs : posix.relative(dirname(newInc), abs) || abs;
-      want('include', r.file, r.start, r.end, u.arg, { text, target, absolute: abs, who: caller });
-    }
-    // template_name that must follow the file's new name
-    if (j.ref.path === j.ref.content && mapPath(j.ref.path) !== j.ref.path) {
-      moved.add(caller);
-      const oldBase = basename(caller);
-      const newBase = basename(newCaller);
-      const a = lastAssignment(j, 'template_name');
-      if (oldBase !== newBase && a && a.line.via.length === 0 && a.line.ll.file === j.ref.content && a.value === oldBase) {
-        const r = fileRange(a.line.ll, a.valueStart, a.valueEnd);
-        want('template', r.file, r.start, r.end, a.value, { text: newBase, target: '', absolute: newBase, who: caller });
-      }
-    } else if (mapPath(j.ref.path) !== j.ref.path) moved.add(caller);
+    // wants in load order, as a walk of the tree gives them
+    const order = new Map(state.tree.events.map((e, i) => [e.name, i]));
+    for (const p of places.values()) p.wants.sort((a, b) => (order.get(a.who) ?? 0) - (order.get(b.who) ?? 0));
   }
 
   const edits: TextEditDesc[] = [];

@@ -1,0 +1,92 @@
+// Judgements of events nobody is looking at, kept small. A whole judgement
+// keeps every flattened line, assignment and variable table (~9 KB an event:
+// 900 MB for 100,000 events). What other events' findings and the indexes
+// read stays here: the verdict, runnability, schedule and the files read.
+// The rest is judged again when a request asks for it (judgeEvent is a pure
+// function of the tree and the texts), and the last few are kept.
+
+import { Judgement } from './engine/event';
+
+/** Re-judges one event (the model's texts are the ones its compact form was made from). */
+export type Rejudge = (c: CompactJudgement) => Judgement;
+
+/** Substitution work above which an event is kept whole: judging it again would cost as much again. */
+const HEAVY_WORK = 1_000_000;
+
+/** Whether a judgement may be kept compact: one a resource cap decided is kept whole (judged again, a cap could land elsewhere). */
+export function compactable(j: Judgement): boolean {
+  if (j.capped || j instanceof CompactJudgement) return false;
+  let work = 0;
+  for (const i of j.earlyInfo ?? []) work += i.work ?? 0;
+  return work < HEAVY_WORK;
+}
+
+export class CompactJudgement implements Judgement {
+  readonly ref: Judgement['ref'];
+  readonly type: Judgement['type'];
+  readonly reason: string;
+  readonly stage: number;
+  readonly runnable: boolean;
+  readonly when: Judgement['when'];
+  readonly deps: Set<string>;
+
+  constructor(j: Judgement, private readonly rejudge: Rejudge) {
+    this.ref = j.ref;
+    this.type = j.type;
+    this.reason = j.reason;
+    this.stage = j.stage;
+    this.runnable = j.runnable;
+    this.when = j.when;
+    this.deps = j.deps;
+  }
+
+  private get full(): Judgement {
+    return this.rejudge(this);
+  }
+  get cause() {
+    return this.full.cause;
+  }
+  get lines() {
+    return this.full.lines;
+  }
+  get includes() {
+    return this.full.includes;
+  }
+  get badLines() {
+    return this.full.badLines;
+  }
+  get assignments() {
+    return this.full.assignments;
+  }
+  get early() {
+    return this.full.early;
+  }
+  get earlyValues() {
+    return this.full.earlyValues;
+  }
+  get earlyInfo() {
+    return this.full.earlyInfo;
+  }
+  get notes() {
+    return this.full.notes;
+  }
+}
+
+/** The last `max` re-judged events, most recent last (a Map keeps insertion order). */
+export class RecentJudgements {
+  private readonly m = new Map<CompactJudgement, Judgement>();
+  constructor(private readonly max = 1024) {}
+
+  get(c: CompactJudgement, judge: () => Judgement): Judgement {
+    let j = this.m.get(c);
+    if (j) this.m.delete(c);
+    else j = judge();
+    this.m.set(c, j);
+    if (this.m.size > this.max) this.m.delete(this.m.keys().next().value!);
+    return j;
+  }
+
+  clear(): void {
+    this.m.clear();
+  }
+}
