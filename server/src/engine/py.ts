@@ -8,20 +8,21 @@ const PY_SPACE = new Set<number>([
   0x2028, 0x2029, 0x202f, 0x205f, 0x3000,
 ]);
 
-/** str.isspace() for one UTF-16 unit (every Python space is in the BMP). */
+/** str.isspace() for one UTF-16 unit (every Python space is in the BMP). ASCII is tested inline: the line pass asks for every character. */
 export function isPySpace(code: number): boolean {
+  if (code < 0x80) return code === 0x20 || (code >= 0x09 && code <= 0x0d) || (code >= 0x1c && code <= 0x1f);
   return PY_SPACE.has(code);
 }
 
 export function lstripLen(s: string): number {
   let i = 0;
-  while (i < s.length && PY_SPACE.has(s.charCodeAt(i))) i++;
+  while (i < s.length && isPySpace(s.charCodeAt(i))) i++;
   return i;
 }
 
 export function rstripLen(s: string): number {
   let j = s.length;
-  while (j > 0 && PY_SPACE.has(s.charCodeAt(j - 1))) j--;
+  while (j > 0 && isPySpace(s.charCodeAt(j - 1))) j--;
   return s.length - j;
 }
 
@@ -37,10 +38,10 @@ export function pySplitWs(s: string): string[] {
   const out: string[] = [];
   let i = 0;
   while (i < s.length) {
-    while (i < s.length && PY_SPACE.has(s.charCodeAt(i))) i++;
+    while (i < s.length && isPySpace(s.charCodeAt(i))) i++;
     if (i >= s.length) break;
     const b = i;
-    while (i < s.length && !PY_SPACE.has(s.charCodeAt(i))) i++;
+    while (i < s.length && !isPySpace(s.charCodeAt(i))) i++;
     out.push(s.slice(b, i));
   }
   return out;
@@ -223,6 +224,8 @@ export function normpath(path: string): string {
 
 export function dirname(p: string): string {
   const i = p.lastIndexOf('/') + 1;
+  // Common case first: one slash after a name ("a/b" -> "a"), no regex, no repeat.
+  if (i > 1 && p.charCodeAt(i - 2) !== 0x2f) return p.slice(0, i - 1);
   let head = p.slice(0, i);
   if (head && head !== '/'.repeat(head.length)) head = head.replace(/\/+$/, '');
   return head;

@@ -71,6 +71,9 @@ export interface TreeInput {
   stoppedAt?: { path: string; message: string };
 }
 
+/** Paths of at most this many components resolve without the trie. */
+const SHALLOW = 32;
+
 interface TrieNode {
   m?: Member;
   kids?: Map<string, TrieNode>;
@@ -168,12 +171,15 @@ export class EventTree {
     for (let round = 0; round < rounds; round++) {
       const comps = path.split('/');
       let next: string | null = null;
-      // Walk the prefixes through a trie of the visible members: one step per component, so a
-      // path 1,500 folders deep costs its length, not its length squared.
-      let node: TrieNode | undefined = this.trie();
+      // The member at each prefix. A deep path walks a trie of the visible members (one step per
+      // component: 1,500 folders deep costs its length, not its length squared); a usual one
+      // looks its prefixes up directly, and no trie is built.
+      let node: TrieNode | undefined = comps.length > SHALLOW ? this.trie() : undefined;
+      let prefix = '';
       for (let i = 0; i < comps.length; i++) {
-        node = node?.kids?.get(comps[i]);
-        const m = node?.m;
+        let m: Member | undefined;
+        if (comps.length > SHALLOW) m = (node = node?.kids?.get(comps[i]))?.m;
+        else m = this.visible.get((prefix = i ? prefix + '/' + comps[i] : comps[i]));
         if (m && m.kind !== 'symlink') continue;
         const xpath = comps.slice(0, i + 1).join('/'); // once per round: the walk ends here
         if (m) {

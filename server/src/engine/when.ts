@@ -58,17 +58,24 @@ function elementsOf(value: string): WhenElement[] {
   return out;
 }
 
-const whenMemo = new Map<string, WhenResult>();
+/** Results by field, then value (no key string built per lookup). */
+const whenMemo = new Map<WhenField, Map<string, WhenResult>>();
+let whenMemoSize = 0;
 
 /** list_st_to_bitmask for one field's (substituted) value. Results are shared: treat them as read-only. */
 export function evalWhen(field: WhenField, value: string): WhenResult {
   if (value.length > 200) return evalWhenUncached(field, value);
-  const key = field + '\u0000' + value;
-  let r = whenMemo.get(key);
+  let m = whenMemo.get(field);
+  if (!m) whenMemo.set(field, (m = new Map()));
+  let r = m.get(value);
   if (!r) {
-    if (whenMemo.size > 50_000) whenMemo.clear();
+    if (whenMemoSize > 50_000) {
+      for (const x of whenMemo.values()) x.clear();
+      whenMemoSize = 0;
+    }
     r = evalWhenUncached(field, value);
-    whenMemo.set(key, r);
+    m.set(value, r);
+    whenMemoSize++;
   }
   return r;
 }
