@@ -280,7 +280,7 @@ export function judgeEvent(tree: EventTree, ref: EventRef, src: TextSource, ctx:
     j.stage = 2;
     j.reason = 'cannot process include(s)';
     j.cause = { message: `includes expand to more than ${MAX_FLAT_LINES} lines` };
-    j.capped = `includes expand to more than ${MAX_FLAT_LINES} lines: hcron-check stops there and reports "cannot process include(s)" (hcron itself splices them all)`;
+    j.capped = OVERFLOW_CAP;
     return j;
   }
   if (firstIncludeError) {
@@ -309,22 +309,17 @@ export function judgeEvent(tree: EventTree, ref: EventRef, src: TextSource, ctx:
   const treeOut = ctx.workBudget !== undefined && ctx.workBudget.left < allowance;
   if (ctx.workBudget) ctx.workBudget.left -= before - budget.left;
   j.early = vars;
-  const long = j.earlyInfo.findIndex((i) => i.tooLong);
-  if (long >= 0) {
+  const caps = substitutionCaps((i) => j.assignments[i].name, j.earlyInfo, treeOut);
+  if (caps.tooLong !== undefined) {
     // hcron builds the value and fails with MemoryError: eval_assignments raises, the event is rejected.
-    const a = j.assignments[long];
+    const a = j.assignments[caps.tooLong];
     j.stage = 4;
     j.reason = 'bad variable substitution';
     j.cause = { line: a.line, start: a.valueStart, end: a.valueEnd, message: `the value of ${clip(a.name, 40)} grows beyond ${MAX_VALUE_LENGTH} characters: hcron runs out of memory (MemoryError) and rejects the event` };
-    j.capped = `the value of ${clip(a.name, 40)} grows beyond ${MAX_VALUE_LENGTH} characters: hcron-check stops there and reports "bad variable substitution", which is what hcron's MemoryError gives (at a size that depends on hcron's machine)`;
+    j.capped = caps.capped;
     return j;
   }
-  const hard = j.earlyInfo.findIndex((i) => i.tooComplex || i.tooDeep);
-  if (hard >= 0)
-    j.capped = `the value of ${clip(j.assignments[hard].name, 40)} is ${j.earlyInfo[hard].tooDeep ? `nested deeper than ${MAX_SELECTOR_DEPTH} selectors` : j.earlyInfo[hard].budgetOut ? `not evaluated: hcron-check's work budget for ${treeOut ? `the tree (${TREE_WORK_BUDGET} steps)` : 'this event'} is used up` : 'too complex to evaluate'}: hcron-check leaves it as written (${j.earlyInfo[hard].tooDeep ? "hcron itself takes time exponential in the depth, or hits Python's recursion limit" : 'hcron itself takes a very long time on it'})`;
-  const big = j.earlyInfo.findIndex((i) => i.refTooLong);
-  if (big >= 0 && hard < 0)
-    j.capped = `a reference in the value of ${clip(j.assignments[big].name, 40)} would give more than ${MAX_VALUE_LENGTH} characters: hcron-check leaves it as written (so does hcron when that runs it out of memory; on a machine with enough memory hcron computes it)`;
+  if (caps.capped) j.capped = caps.capped;
   j.runnable = true;
 
   // Stage 5: template test.
@@ -352,14 +347,13 @@ export function judgeEvent(tree: EventTree, ref: EventRef, src: TextSource, ctx:
   }
 
   // Stage 7: required fields.
-  for (const f of REQUIRED_FIELDS) {
-    if (!vars.has(f)) {
-      j.type = 'partial';
-      j.reason = `not fully specified, missing field (${f})`;
-      j.stage = 7;
-      j.cause = { message: `missing required field ${f}` };
-      return j;
-    }
+  const f = missingField(vars);
+  if (f) {
+    j.type = 'partial';
+    j.reason = `not fully specified, missing field (${f})`;
+    j.stage = 7;
+    j.cause = { message: `missing required field ${f}` };
+    return j;
   }
   j.type = 'normal';
   j.reason = 'passed';
@@ -367,21 +361,63 @@ export function judgeEvent(tree: EventTree, ref: EventRef, src: TextSource, ctx:
   return j;
 }
 
-/** Evaluate every when_* entry of the table; returns the first failing name in hcron's order. */
+/** Evaluate every when_* entry of the table into j.when; returns the first failing name in hcron's order. */
 function evalAllWhen(j: Judgement, vars: VarTable): string | undefined {
+  return firstBadWhen(vars, (name, r) => (j.when[name] = r));
+}
+
+/** The first when_* entry of the table hcron fails on (its order: insertion); `each` sees every result. */
+export function firstBadWhen(vars: VarTable, each?: (name: string, r: WhenResult | { unknownField: true }) => void): string | undefined {
   let first: string | undefined;
   for (const [name, value] of vars) {
-    if (!name.startsWith('when_') || name === 'when_expire') continue;
+    if (name.charCodeAt(0) !== 0x77 /* w */ || !name.startsWith('when_') || name === 'when_expire') continue;
     if (!isWhenField(name)) {
-      j.when[name] = { unknownField: true };
+      each?.(name, { unknownField: true });
       first ??= name;
+      if (!each) return first;
       continue;
     }
     const r = evalWhen(name as WhenField, value ?? '');
-    j.when[name] = r;
-    if (!r.ok) first ??= name;
+    each?.(name, r);
+    if (!r.ok) {
+      first ??= name;
+      if (!each) return first;
+    }
   }
   return first;
+}
+
+/** The first required field the table lacks (stage 7). */
+export function missingField(vars: VarTable): string | undefined {
+  for (const f of REQUIRED_FIELDS) if (!vars.has(f)) return f;
+  return undefined;
+}
+
+/** Note for an event whose includes expand past MAX_FLAT_LINES. */
+export const OVERFLOW_CAP = `includes expand to more than ${MAX_FLAT_LINES} lines: hcron-check stops there and reports "cannot process include(s)" (hcron itself splices them all)`;
+
+/**
+ * What hcron-check's caps decided in the early substitution: `tooLong`, the
+ * first value hcron fails on with MemoryError (the event is rejected), and
+ * the note for the verdict. `infos` may have holes (values that met no cap).
+ */
+export function substitutionCaps(nameAt: (i: number) => string, infos: readonly (SubstituteInfo | undefined)[], treeOut: boolean): { tooLong?: number; capped?: string } {
+  const first = (f: (i: SubstituteInfo) => boolean | undefined) => {
+    for (let k = 0; k < infos.length; k++) if (infos[k] && f(infos[k]!)) return k;
+    return -1;
+  };
+  const long = first((i) => i.tooLong);
+  if (long >= 0)
+    return { tooLong: long, capped: `the value of ${clip(nameAt(long), 40)} grows beyond ${MAX_VALUE_LENGTH} characters: hcron-check stops there and reports "bad variable substitution", which is what hcron's MemoryError gives (at a size that depends on hcron's machine)` };
+  const hard = first((i) => i.tooComplex || i.tooDeep);
+  if (hard >= 0) {
+    const h = infos[hard]!;
+    return { capped: `the value of ${clip(nameAt(hard), 40)} is ${h.tooDeep ? `nested deeper than ${MAX_SELECTOR_DEPTH} selectors` : h.budgetOut ? `not evaluated: hcron-check's work budget for ${treeOut ? `the tree (${TREE_WORK_BUDGET} steps)` : 'this event'} is used up` : 'too complex to evaluate'}: hcron-check leaves it as written (${h.tooDeep ? "hcron itself takes time exponential in the depth, or hits Python's recursion limit" : 'hcron itself takes a very long time on it'})` };
+  }
+  const big = first((i) => i.refTooLong);
+  if (big >= 0)
+    return { capped: `a reference in the value of ${clip(nameAt(big), 40)} would give more than ${MAX_VALUE_LENGTH} characters: hcron-check leaves it as written (so does hcron when that runs it out of memory; on a machine with enough memory hcron computes it)` };
+  return {};
 }
 
 const assignmentIndexes = new WeakMap<Judgement, { of: Assignment[]; n: number; byName: Map<string, number[]> }>();

@@ -12,3 +12,4 @@ export * from './tree';
 export * from './when';
 export * from './lint';
 export * from './snapshot';
+export * from './verdict';

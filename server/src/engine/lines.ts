@@ -45,18 +45,17 @@ export interface LinePassNote {
 }
 
 /**
- * process_lines on a whole file's text. Linear in the text: a logical line is
- * kept as ranges of the file (hcron's "drop the trailing backslash" shortens
- * the last non-empty range), joined once at the end.
+ * hcron's line pass, positions only: for each logical line that is not a
+ * comment or empty, the non-empty ranges of the file it joins (the "\" that
+ * joined them dropped: a range that becomes empty is left out), in order, and
+ * the start of its first physical line. Linear in the text; the arrays are
+ * reused from one call to the next.
  */
-export function processLines(text: string, file: string, notes?: LinePassNote[]): LogicalLine[] {
-  const out: LogicalLine[] = [];
+export function forEachLogicalLine(text: string, each: (starts: readonly number[], ends: readonly number[], count: number, first: number) => void): void {
   const n = text.length;
   let pos = 0; // start offset of the next physical line; > n when none is left
-  if (notes && text.charCodeAt(0) === 0xfeff) notes.push({ kind: 'bom', off: 0 });
   const starts: number[] = [];
   const ends: number[] = [];
-  const live: number[] = []; // indexes of non-empty ranges, in order
   while (pos <= n) {
     const fs = pos;
     let fe = text.indexOf('\n', pos);
@@ -65,32 +64,42 @@ export function processLines(text: string, file: string, notes?: LinePassNote[])
     let ls = fs;
     while (ls < fe && isPySpace(text.charCodeAt(ls))) ls++;
     if (ls < fe && text.charCodeAt(ls) === 0x23 /* # */) continue;
-    starts.length = ends.length = live.length = 0;
-    starts.push(fs);
-    ends.push(fe);
-    if (fe > fs) live.push(0);
+    if (fe === fs) continue;
+    starts[0] = fs;
+    ends[0] = fe;
+    let count = 1;
     // hcron joins while the line ends with "\" and another physical line exists.
-    while (pos <= n && live.length && text.charCodeAt(ends[live[live.length - 1]] - 1) === 0x5c) {
-      const k = live[live.length - 1];
-      if (--ends[k] === starts[k]) live.pop();
+    while (pos <= n && count && text.charCodeAt(ends[count - 1] - 1) === 0x5c) {
+      if (--ends[count - 1] === starts[count - 1]) count--;
       const s = pos;
       let e = text.indexOf('\n', pos);
       if (e < 0) e = n;
       pos = e + 1;
-      starts.push(s);
-      ends.push(e);
-      if (e > s) live.push(starts.length - 1);
+      if (e > s) {
+        starts[count] = s;
+        ends[count] = e;
+        count++;
+      }
     }
+    if (count) each(starts, ends, count, fs);
+  }
+}
+
+/**
+ * process_lines on a whole file's text: each logical line keeps the ranges of
+ * the file it was joined from (hcron's "drop the trailing backslash" shortens
+ * the last non-empty range).
+ */
+export function processLines(text: string, file: string, notes?: LinePassNote[]): LogicalLine[] {
+  const out: LogicalLine[] = [];
+  if (notes && text.charCodeAt(0) === 0xfeff) notes.push({ kind: 'bom', off: 0 });
+  forEachLogicalLine(text, (starts, ends, count, fs) => {
     const pieces: { at: number; off: number }[] = [];
-    const parts: string[] = [];
-    let len = 0;
-    for (const k of live) {
-      pieces.push({ at: len, off: starts[k] });
-      parts.push(text.slice(starts[k], ends[k]));
-      len += ends[k] - starts[k];
+    let joined = '';
+    for (let k = 0; k < count; k++) {
+      pieces.push({ at: joined.length, off: starts[k] });
+      joined += text.slice(starts[k], ends[k]);
     }
-    if (!pieces.length) continue; // empty after joining: a blank line
-    const joined = parts.length === 1 ? parts[0] : parts.join('');
     if (notes) {
       const L = joined.length;
       if (L >= 2 && joined.charCodeAt(L - 1) === 0x0d && joined.charCodeAt(L - 2) === 0x5c)
@@ -102,10 +111,10 @@ export function processLines(text: string, file: string, notes?: LinePassNote[])
       }
     }
     const lead = lstripLen(joined);
-    if (lead === joined.length) continue;
+    if (lead === joined.length) return;
     const trail = rstripLen(joined);
     out.push({ text: joined.slice(lead, joined.length - trail), file, pieces, lead, index: out.length });
-  }
+  });
   return out;
 }
 

@@ -6,6 +6,7 @@ import { Context, EventType, judgeEvent, Judgement, status, TextSource } from '.
 import { compareCodePoints } from './py';
 import { TREE_WORK_BUDGET } from './substitute';
 import { EventTree } from './tree';
+import { StatusJudge } from './verdict';
 
 export interface StatusRecord {
   name: string;
@@ -44,19 +45,24 @@ export function judgeTree(tree: EventTree, src: TextSource, ctx: Context, invali
   const noEvents = treeFatal(tree, invalidUtf8);
   const max = numberSetting(tree.config, 'max_events_per_user', 25);
   if (noEvents) return { noEvents, judgements: [], records: [], limitFrom: Infinity, capped: [] };
+  const capped: TreeVerdict['capped'] = [];
+  if (!keep) {
+    // Verdicts only (verdict.ts: the same answers as judgeEvent without positions).
+    const sj = new StatusJudge(tree, src, ctx);
+    const recs = tree.events.map((e, i): StatusRecord => {
+      const v = sj.judge(e);
+      if (v.capped) capped.push({ name: e.name, message: v.capped });
+      return { name: e.name, type: v.type, reason: i + 1 >= max ? 'maximum events reached' : v.reason, status: status(v.type) };
+    });
+    return { judgements: [], records: recs, limitFrom: limitFrom(max), capped };
+  }
   // One line-pass cache (kept if the caller has one) and one substitution work budget per tree.
   const c: Context = { ...ctx, lineCache: ctx.lineCache ?? new Map(), workBudget: { left: TREE_WORK_BUDGET } };
-  const capped: TreeVerdict['capped'] = [];
-  const judge = (e: EventTree['events'][number]) => {
+  const judgements = tree.events.map((e) => {
     const j = judgeEvent(tree, e, src, c);
     if (j.capped) capped.push({ name: j.ref.name, message: j.capped });
     return j;
-  };
-  if (!keep) {
-    const recs = tree.events.map((e, i) => records([judge(e)], max - i)[0]);
-    return { judgements: [], records: recs, limitFrom: limitFrom(max), capped };
-  }
-  const judgements = tree.events.map(judge);
+  });
   return { judgements, records: records(judgements, max), limitFrom: limitFrom(max), capped };
 }
 

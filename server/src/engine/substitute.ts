@@ -337,3 +337,72 @@ export function evalAssignments(assignments: readonly { name: string; value: str
   }
   return out;
 }
+
+/** Longest variable value the fast path splits; longer ones take substitute(). */
+const SIMPLE_MAX_VALUE = 1 << 16;
+
+const isAsciiNameChar = (c: number) => (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x5f;
+
+/**
+ * substitute() for the values nearly every event has: ASCII, and only `$NAME`,
+ * `#NAME` and `$NAME[int]` references. Same result, and the same work taken
+ * from `budget`, with numbers instead of BigInt and no regex or memo map.
+ * Returns null with the budget untouched for anything else, and wherever
+ * substitute() would report a cap: the caller then runs substitute().
+ */
+export function substituteSimple(value: string, vars: VarTable, budget: WorkBudget): string | null {
+  if (value.indexOf('$') < 0 && value.indexOf('#') < 0) return value;
+  const n = value.length;
+  let out = '';
+  let last = 0;
+  let work = 0;
+  const seen: string[] = []; // reference texts met before: substitute()'s memo charges no work for them
+  for (let p = 0; p < n; p++) {
+    const c = value.charCodeAt(p);
+    if (c >= 0x80) return null;
+    if (c !== 0x24 && c !== 0x23) continue;
+    let e = p + 1;
+    while (e < n && isAsciiNameChar(value.charCodeAt(e))) e++;
+    if (e === p + 1) continue;
+    const next = e < n ? value.charCodeAt(e) : -1;
+    if (next >= 0x80 || next === 0x7b /* { */) return null;
+    let end = e;
+    let index: number | undefined;
+    if (next === 0x5b /* [ */) {
+      let k = e + 1;
+      const neg = value.charCodeAt(k) === 0x2d;
+      if (neg) k++;
+      const ds = k;
+      while (k < n && k - ds < 10 && value.charCodeAt(k) >= 0x30 && value.charCodeAt(k) <= 0x39) k++;
+      if (k === ds || k - ds >= 10 || value.charCodeAt(k) !== 0x5d) return null;
+      index = Number(value.slice(ds, k));
+      if (neg) index = -index;
+      end = k + 1;
+    }
+    const s = value.slice(p, end);
+    const first = !seen.includes(s);
+    if (first) seen.push(s);
+    const name = value.slice(p + 1, e);
+    const nv = vars.get(name) ?? null;
+    let piece: string;
+    if (nv === null) piece = s; // hcron leaves it as written
+    else if (index === undefined) {
+      piece = c === 0x23 ? String(pyCount(nv, ':') + 1) : nv;
+    } else {
+      if (nv.length > SIMPLE_MAX_VALUE) return null;
+      const sep = name === 'HCRON_EVENT_NAME' ? '/' : ':';
+      const parts = nv.split(sep);
+      const at = index < 0 ? parts.length + index : index;
+      piece = at >= 0 && at < parts.length ? parts[at] : '';
+      if (c === 0x23) piece = String(pyCount(piece, sep) + 1);
+    }
+    if (first) work += s.length + (index !== undefined && nv !== null ? nv.length : 0);
+    out += value.slice(last, p) + piece;
+    last = end;
+    p = end - 1;
+  }
+  const limit = Math.min(WORK_BUDGET, Math.max(WORK_FLOOR, budget.left));
+  if (work > limit || out.length + n - last > MAX_VALUE_LENGTH) return null;
+  budget.left -= work;
+  return last === 0 ? value : out + value.slice(last);
+}
