@@ -12,7 +12,8 @@
 // the limit (the answer is then "at least"): a tree far over it costs what its
 // first few megabytes cost, not the whole tree.
 
-import { deflateRawSync, gzipSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { deflateRaw, deflateRawSync, gzip, gzipSync } from 'node:zlib';
 import { numberSetting, HcronConfig } from './config';
 import type { ScanResult } from './scan';
 import type { Member } from './tree';
@@ -65,21 +66,32 @@ function slowHeader(name: string, size: number, type: string, link = ''): Buffer
   return h;
 }
 
-function header(name: string, size: number, type: string, link = ''): Buffer {
-  if (Buffer.byteLength(name) > 100 || Buffer.byteLength(link) > 100) return slowHeader(name, size, type, link);
-  const h = Buffer.allocUnsafe(512);
-  TEMPLATE.copy(h);
-  h.write(name.length > 100 ? name.slice(0, 100) : name, 0, 100, 'utf8');
-  h.write(size.toString(8).padStart(11, '0') + '\0', 124, 'latin1');
-  h.write(type, 156, 'latin1');
-  if (link) h.write(link.length > 100 ? link.slice(0, 100) : link, 157, 100, 'utf8');
-  let sum = 0;
-  for (let i = 0; i < 512; i++) sum += h[i];
-  h.write(sum.toString(8).padStart(6, '0') + '\0 ', 148, 'latin1');
-  return h;
+/** The sum of the template's bytes: a header's checksum is it plus the bytes written into the blank fields. */
+const TEMPLATE_SUM = TEMPLATE.reduce((a, b) => a + b, 0);
+
+/** Write a member's 512-byte header at buf[off]. */
+function writeHeader(buf: Buffer, off: number, name: string, size: number, type: string, link: string): void {
+  if (Buffer.byteLength(name) > 100 || Buffer.byteLength(link) > 100) {
+    slowHeader(name, size, type, link).copy(buf, off);
+    return;
+  }
+  TEMPLATE.copy(buf, off);
+  let sum = TEMPLATE_SUM;
+  const add = (from: number, n: number) => {
+    for (let i = from; i < from + n; i++) sum += buf[i];
+  };
+  add(off, buf.write(name, off, 100, 'utf8'));
+  add(off + 124, buf.write(size.toString(8).padStart(11, '0') + '\0', off + 124, 'latin1'));
+  add(off + 156, buf.write(type, off + 156, 'latin1'));
+  if (link) add(off + 157, buf.write(link, off + 157, 100, 'utf8'));
+  buf.write(sum.toString(8).padStart(6, '0') + '\0 ', off + 148, 'latin1');
 }
 
-const ZEROS = Buffer.alloc(10240);
+/** Where the archive's member contents come from: their size in bytes, and writing them into the archive. */
+export interface Contents {
+  size(path: string): number | undefined;
+  write(path: string, buf: Buffer, off: number): void;
+}
 
 /**
  * Large archives are sampled: one segment in STRIDE is deflated (with the previous segment's tail
@@ -89,88 +101,231 @@ const ZEROS = Buffer.alloc(10240);
 const STRIDE = 4;
 const SAMPLE_FROM = 8 * SEGMENT;
 
-export function estimateSnapshot(members: readonly Member[], bytesOf: (path: string) => Buffer | undefined, config: HcronConfig): SnapshotEstimate {
-  const limit = numberSetting(config, 'max_hcron_tree_snapshot_size', 262144);
-  let rough = 0;
-  for (const m of members) rough += 1536 + (m.kind === 'file' ? (bytesOf(m.path)?.length ?? 0) : 0);
-  if (rough >= SAMPLE_FROM) {
-    const sampled = archiveSize(members, bytesOf, limit, STRIDE);
+export function estimateSnapshot(
+  members: readonly Member[],
+  bytesOf: (path: string) => Buffer | undefined,
+  config: HcronConfig,
+  contents: Contents = { size: (p) => bytesOf(p)?.length, write: (p, buf, off) => void bytesOf(p)!.copy(buf, off) },
+): SnapshotEstimate {
+  const { limit, sample } = plan(members, contents, config);
+  if (sample) {
+    const sampled = archiveSize(members, contents, limit, STRIDE);
     if (sampled.bytes > limit * 1.1 || sampled.bytes < limit * 0.9) return { ...sampled, sampled: true };
   }
-  return archiveSize(members, bytesOf, limit, 1);
+  return archiveSize(members, contents, limit, 1);
 }
 
-function archiveSize(members: readonly Member[], bytesOf: (path: string) => Buffer | undefined, limit: number, stride: number): SnapshotEstimate {
-  let parts: Buffer[] = [];
-  let pending = 0; // bytes in parts
+/** The limit, and whether the archive is large enough to be sampled first. */
+function plan(members: readonly Member[], contents: Contents, config: HcronConfig): { limit: number; sample: boolean } {
+  const limit = numberSetting(config, 'max_hcron_tree_snapshot_size', 262144);
+  let rough = 0;
+  for (const m of members) rough += 1536 + (m.kind === 'file' ? (contents.size(m.path) ?? 0) : 0);
+  return { limit, sample: rough >= SAMPLE_FROM };
+}
+
+/** The pax header of a member whose name and link fit the ustar fields: its record is the 28-byte "28 mtime=...\n". */
+const PAX_HEADER = (() => {
+  const b = Buffer.alloc(512);
+  writeHeader(b, 0, '././@PaxHeader', 28, 'x', '');
+  return b;
+})();
+
+/** A finished segment of the archive: its bytes when it is deflated (with the previous 32 KB as dictionary), or when it is the whole archive (`only`: gzip answers). */
+interface Segment {
+  bytes?: Buffer;
+  dict?: Buffer;
+  only?: boolean;
+}
+
+/** The segments finished while one member was written (`check`: the early stop is tested after them), or by the closing pads. */
+interface Step {
+  segments: Segment[];
+  check: boolean;
+}
+
+/**
+ * The archive, written segment by segment. A segment nobody reads (not
+ * deflated, and not the dictionary of the next one that is) is only counted:
+ * its boundaries depend on sizes alone.
+ */
+function* archiveSteps(members: readonly Member[], contents: Contents, stride: number): Generator<Step> {
+  let buf = Buffer.allocUnsafe(2 * SEGMENT);
+  let pending = 0; // bytes of the current segment
   let total = 0; // bytes of the archive so far
-  let out = 0; // compressed bytes of the segments done
-  let dict: Buffer | undefined; // the last 32 KB of the archive compressed so far
-  let stopped = false;
+  let dict: Buffer | undefined; // the last 32 KB of the archive segmented so far
   let segIndex = 0;
+  let ready: Segment[] = [];
+  const wanted = (k: number) => k % stride === 0 || (k + 1) % stride === 0;
+  let write = wanted(0);
   const compress = () => {
-    const seg = parts.length === 1 ? parts[0] : Buffer.concat(parts, pending);
-    parts = [];
+    const seg = buf.subarray(0, pending);
+    if (segIndex % stride === 0) {
+      ready.push({ bytes: seg, dict });
+      buf = Buffer.allocUnsafe(buf.length); // the segment keeps its bytes
+    }
+    if (write) dict = pending >= WINDOW ? Buffer.from(seg.subarray(pending - WINDOW)) : Buffer.concat([dict ?? Buffer.alloc(0), seg]).subarray(-WINDOW);
+    segIndex++;
+    write = wanted(segIndex);
     pending = 0;
-    if (segIndex++ % stride === 0) out += stride * deflateRawSync(seg, dict ? { level: 9, dictionary: dict } : { level: 9 }).length;
-    dict = seg.length >= WINDOW ? Buffer.from(seg.subarray(seg.length - WINDOW)) : Buffer.concat([dict ?? Buffer.alloc(0), seg]).subarray(-WINDOW);
-    if (out + 18 > (stride > 1 ? limit * 1.1 : limit)) stopped = true;
   };
-  const push = (b: Buffer) => {
-    parts.push(b);
-    pending += b.length;
-    total += b.length;
+  /** Room for n more bytes at `pending`; the caller writes them only when `write`. */
+  const reserve = (n: number): number => {
+    if (write && pending + n > buf.length) {
+      const bigger = Buffer.allocUnsafe(Math.max(2 * buf.length, pending + n));
+      buf.copy(bigger, 0, 0, pending);
+      buf = bigger;
+    }
+    const at = pending;
+    pending += n;
+    total += n;
+    return at;
+  };
+  const done = () => {
     if (pending >= SEGMENT) compress();
   };
   const pad = (n: number) => {
-    if (n) push(n <= ZEROS.length ? ZEROS.subarray(0, n) : Buffer.alloc(n));
+    if (!n) return;
+    const at = reserve(n);
+    if (write) buf.fill(0, at, at + n);
+    done();
+  };
+  const push = (b: Buffer) => {
+    const at = reserve(b.length);
+    if (write) b.copy(buf, at);
+    done();
   };
   let seed = 0x2545f491;
   for (const m of members) {
-    if (stopped) break;
     const name = m.kind === 'dir' ? m.path + '/' : m.path;
+    const link = m.link ?? m.hardlinkOf ?? '';
     // Python 3's tarfile writes a pax header for every member: its float mtime does not fit ustar.
     seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
     const frac = String(seed % 10_000_000).padStart(7, '0');
-    const recs = [`mtime=1795567738.${frac}`];
-    if (Buffer.byteLength(name) > 100) recs.push(`path=${name}`);
-    if (Buffer.byteLength(m.link ?? '') > 100) recs.push(`linkpath=${m.link}`);
-    {
-      const rec = recs.map((r) => {
-        const len = Buffer.byteLength(r) + 2;
-        const n = len + String(len + String(len).length).length;
-        return `${n} ${r}\n`;
-      }).join('');
-      const body = Buffer.from(rec);
-      push(header('././@PaxHeader', body.length, 'x'));
-      push(body);
-      pad((512 - (body.length % 512)) % 512);
-    }
-    const data = m.kind === 'file' ? bytesOf(m.path) : undefined;
-    const size = data?.length ?? 0;
+    if (Buffer.byteLength(name) <= 100 && Buffer.byteLength(m.link ?? '') <= 100) {
+      push(PAX_HEADER);
+      const at = reserve(28);
+      if (write) buf.write(`28 mtime=1795567738.${frac}\n`, at, 'latin1');
+      done();
+      pad(484);
+    } else paxRecords(name, m.link, frac, push, pad);
+    const size = m.kind === 'file' ? (contents.size(m.path) ?? 0) : 0;
     const type = { file: '0', dir: '5', symlink: '2', hardlink: '1', other: '6' }[m.kind];
-    push(header(name, size, type, m.link ?? m.hardlinkOf ?? ''));
-    if (data && size) {
-      push(data);
+    const at = reserve(512);
+    if (write) writeHeader(buf, at, name, size, type, link);
+    done();
+    if (size) {
+      const d = reserve(size);
+      if (write) contents.write(m.path, buf, d);
+      done();
       pad((512 - (size % 512)) % 512);
     }
+    if (ready.length) {
+      yield { segments: ready, check: true };
+      ready = [];
+    }
   }
-  if (stopped) return { bytes: out + 18, limit, atLeast: true };
   pad(1024);
   pad((10240 - (total % 10240)) % 10240);
-  if (dict === undefined) {
-    // one segment: exactly what gzip answers
-    const all = parts.length === 1 ? parts[0] : Buffer.concat(parts, pending);
-    return { bytes: gzipSync(all, { level: 9 }).length, limit };
+  if (segIndex === 0) ready.push({ bytes: buf.subarray(0, pending), only: true });
+  else if (pending) compress();
+  yield { segments: ready, check: false };
+}
+
+const deflateOptions = (s: Segment) => (s.dict ? { level: 9, dictionary: s.dict } : { level: 9 });
+/** 18: gzip's header and trailer around the deflate streams. */
+const over = (out: number, limit: number, stride: number) => out + 18 > (stride > 1 ? limit * 1.1 : limit);
+
+function archiveSize(members: readonly Member[], contents: Contents, limit: number, stride: number): SnapshotEstimate {
+  let out = 0;
+  for (const step of archiveSteps(members, contents, stride)) {
+    for (const s of step.segments) {
+      if (s.only) return { bytes: gzipSync(s.bytes!, { level: 9 }).length, limit };
+      if (s.bytes) out += stride * deflateRawSync(s.bytes, deflateOptions(s)).length;
+    }
+    if (step.check && over(out, limit, stride)) return { bytes: out + 18, limit, atLeast: true };
   }
-  if (pending) compress();
   return { bytes: out + 18, limit };
+}
+
+const deflateRawAsync = promisify(deflateRaw);
+const gzipAsync = promisify(gzip);
+
+/**
+ * archiveSize with the compression on libuv's thread pool, at most
+ * `inFlight` segments at a time: the caller's thread only writes the
+ * archive, and can do other work while it waits. Same answer.
+ */
+async function archiveSizeAsync(members: readonly Member[], contents: Contents, limit: number, stride: number, inFlight = 2): Promise<SnapshotEstimate> {
+  let out = 0;
+  let flying = 0;
+  const queue: { sizes: Promise<number>[]; check: boolean }[] = [];
+  const settle = async (): Promise<SnapshotEstimate | undefined> => {
+    const q = queue.shift()!;
+    for (const p of q.sizes) out += await p;
+    flying -= q.sizes.length;
+    return q.check && over(out, limit, stride) ? { bytes: out + 18, limit, atLeast: true } : undefined;
+  };
+  for (const step of archiveSteps(members, contents, stride)) {
+    const only = step.segments.find((s) => s.only);
+    if (only) return { bytes: (await gzipAsync(only.bytes!, { level: 9 })).length, limit };
+    const sizes = step.segments.filter((s) => s.bytes).map((s) => deflateRawAsync(s.bytes!, deflateOptions(s)).then((b) => stride * b.length));
+    sizes.forEach((p) => p.catch(() => {})); // one left behind by an early stop must not be "unhandled"
+    queue.push({ sizes, check: step.check });
+    flying += sizes.length;
+    while (flying >= inFlight) {
+      const r = await settle();
+      if (r) return r;
+    }
+  }
+  while (queue.length) {
+    const r = await settle();
+    if (r) return r;
+  }
+  return { bytes: out + 18, limit };
+}
+
+/** The pax header and records of a member with a long name or link, as pushes and pads. */
+function paxRecords(name: string, link: string | undefined, frac: string, push: (b: Buffer) => void, pad: (n: number) => void): void {
+  const recs = [`mtime=1795567738.${frac}`];
+  if (Buffer.byteLength(name) > 100) recs.push(`path=${name}`);
+  if (Buffer.byteLength(link ?? '') > 100) recs.push(`linkpath=${link}`);
+  const rec = recs.map((r) => {
+    const len = Buffer.byteLength(r) + 2;
+    const n = len + String(len + String(len).length).length;
+    return `${n} ${r}\n`;
+  }).join('');
+  const body = Buffer.from(rec);
+  const head = Buffer.alloc(512);
+  writeHeader(head, 0, '././@PaxHeader', body.length, 'x', '');
+  push(head);
+  push(body);
+  pad((512 - (body.length % 512)) % 512);
+}
+
+/** Sizes and bytes straight from the scanned texts: no Buffer per file. */
+function scanContents(scan: ScanResult): Contents {
+  const text = (p: string) => scan.files.get(p)?.text;
+  return {
+    size: (p) => {
+      const t = text(p);
+      return t === undefined ? undefined : Buffer.byteLength(t);
+    },
+    write: (p, buf, off) => void buf.write(text(p)!, off, 'utf8'),
+  };
 }
 
 /** The estimate for a tree read from disk. */
 export function snapshotOfScan(scan: ScanResult, config: HcronConfig): SnapshotEstimate {
-  return estimateSnapshot(scan.members, (p) => {
-    const f = scan.files.get(p);
-    return f ? Buffer.from(f.text, 'utf8') : undefined;
-  }, config);
+  return estimateSnapshot(scan.members, () => undefined, config, scanContents(scan));
+}
+
+/** snapshotOfScan with the compression off this thread (archiveSizeAsync): the same answer. */
+export async function snapshotOfScanAsync(scan: ScanResult, config: HcronConfig): Promise<SnapshotEstimate> {
+  const contents = scanContents(scan);
+  const { limit, sample } = plan(scan.members, contents, config);
+  if (sample) {
+    const sampled = await archiveSizeAsync(scan.members, contents, limit, STRIDE);
+    if (sampled.bytes > limit * 1.1 || sampled.bytes < limit * 0.9) return { ...sampled, sampled: true };
+  }
+  return archiveSizeAsync(scan.members, contents, limit, 1);
 }

@@ -1,0 +1,56 @@
+// The snapshot estimate (engine/snapshot.ts), synchronous and with the
+// compression on the thread pool, against the figures the first segmented
+// implementation (a578d12: a Buffer per piece, concatenated per segment) gave
+// on the same generated trees: one gzip, several segments, sampled, the full
+// pass near the limit, early stops, long names (pax records) and links.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { createRequire } from 'node:module';
+import { generateTree } from '../gen/random-tree.mjs';
+import { buildCase } from '../gen/hostile.mjs';
+import { generateRealistic } from '../bench/gen-realistic.mjs';
+import { tmpdir } from '../helpers/trees.mjs';
+
+const require = createRequire(import.meta.url);
+const engine = require('../../dist/engine.js');
+
+// [tree, max_hcron_tree_snapshot_size, bytes, flags]
+const EXPECTED = [
+  ['realistic 3000', 262144, 136652, ''],
+  ['realistic 3000', 500, 22324, 'atLeast'],
+  ['realistic 8000', 262144, 340398, 'atLeast sampled'],
+  ['realistic 8000', 1e9, 340398, 'sampled'],
+  ['realistic 8000', 347206, 337823, ''],
+  ['realistic 8000', 500, 86102, 'atLeast sampled'],
+  ['random seed 7', 262144, 23779, ''],
+  ['random seed 7', 500, 23779, ''],
+  ['deep-folders', 262144, 31891, ''],
+  ['deep-folders', 500, 13500, 'atLeast'],
+  ['symlink-storm', 500, 15239, 'atLeast'],
+  ['line-2mb', 262144, 1135514, 'atLeast sampled'],
+  ['line-2mb', 1e9, 2270810, 'sampled'],
+  ['line-2mb', 2316226, 579438, ''],
+];
+
+const BUILD = {
+  'realistic 3000': (dir) => generateRealistic(path.join(dir, 'events'), { events: 3000 }) && path.join(dir, 'events'),
+  'realistic 8000': (dir) => generateRealistic(path.join(dir, 'events'), { events: 8000 }) && path.join(dir, 'events'),
+  'random seed 7': (dir) => (generateTree(path.join(dir, 'events'), { seed: 7, events: 300 }), path.join(dir, 'events')),
+  'deep-folders': (dir) => buildCase('deep-folders', dir),
+  'symlink-storm': (dir) => buildCase('symlink-storm', dir),
+  'line-2mb': (dir) => buildCase('line-2mb', dir),
+};
+
+test('snapshot estimates equal the earlier implementation, with and without the thread pool', { timeout: 300_000 }, async () => {
+  const scans = new Map();
+  for (const [name, limit, bytes, flags] of EXPECTED) {
+    if (!scans.has(name)) scans.set(name, engine.scanEventsDir(BUILD[name](tmpdir('hcron-snap-'))));
+    const scan = scans.get(name);
+    const config = engine.makeConfig(null, { max_hcron_tree_snapshot_size: limit });
+    const want = { bytes, limit };
+    for (const f of flags.split(' ').filter(Boolean)) want[f] = true;
+    assert.deepEqual(engine.snapshotOfScan(scan, config), want, `${name}, limit ${limit}`);
+    assert.deepEqual(await engine.snapshotOfScanAsync(scan, config), want, `${name}, limit ${limit} (thread pool)`);
+  }
+});
