@@ -28,16 +28,22 @@ export class CompactJudgement implements Judgement {
   readonly stage: number;
   readonly runnable: boolean;
   readonly when: Judgement['when'];
-  readonly deps: Set<string>;
+  /** An array is a third of a Set's size; the few readers get a Set. */
+  private readonly depList: string[];
 
-  constructor(j: Judgement, private readonly rejudge: Rejudge) {
+  /** `deps`: the same files as an array the caller keeps anyway (shared, not copied). */
+  constructor(j: Judgement, private readonly rejudge: Rejudge, deps?: string[]) {
     this.ref = j.ref;
     this.type = j.type;
     this.reason = j.reason;
     this.stage = j.stage;
     this.runnable = j.runnable;
     this.when = j.when;
-    this.deps = j.deps;
+    this.depList = deps ?? [...j.deps];
+  }
+
+  get deps(): Set<string> {
+    return new Set(this.depList);
   }
 
   private get full(): Judgement {

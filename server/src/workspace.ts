@@ -401,6 +401,8 @@ export class TreeModel {
     }
     this.loaded = true;
     this.ctx.workBudget = undefined;
+    // the line passes of every file read once are not needed after the load (shared includes are judged again cheaply)
+    this.ctx.lineCache = new Map();
     this.loadMs = performance.now() - t0;
     let whole = 0;
     for (const j of this.js.values()) if (!(j instanceof CompactJudgement)) whole++;
@@ -607,7 +609,7 @@ export class TreeModel {
   private compact(name: string, open: Set<string>) {
     const j = this.js.get(name);
     if (KEEP_WHOLE || !j || !compactable(j) || open.has(j.ref.path) || open.has(j.ref.content)) return;
-    this.js.set(name, new CompactJudgement(j, this.rejudge));
+    this.js.set(name, new CompactJudgement(j, this.rejudge, this.indexed.get(name)?.deps));
   }
 
   /** A compact judgement's lines, assignments and tables, judged again (same tree, same texts: the same judgement). */
