@@ -369,8 +369,9 @@ function evalAllWhen(j: Judgement, vars: VarTable): string | undefined {
 /** The first when_* entry of the table hcron fails on (its order: insertion); `each` sees every result. */
 export function firstBadWhen(vars: VarTable, each?: (name: string, r: WhenResult | { unknownField: true }) => void): string | undefined {
   let first: string | undefined;
-  for (const [name, value] of vars) {
+  for (const name of vars.keys()) {
     if (name.charCodeAt(0) !== 0x77 /* w */ || !name.startsWith('when_') || name === 'when_expire') continue;
+    const value = vars.get(name);
     if (!isWhenField(name)) {
       each?.(name, { unknownField: true });
       first ??= name;

@@ -338,6 +338,14 @@ export function evalAssignments(assignments: readonly { name: string; value: str
   return out;
 }
 
+/** The last split made (values usually pick several parts of one name: split it once). */
+let lastSplit: { value: string; sep: string; parts: string[] } = { value: '', sep: '', parts: [''] };
+
+function splitOf(value: string, sep: string): readonly string[] {
+  if (lastSplit.value !== value || lastSplit.sep !== sep) lastSplit = { value, sep, parts: value.split(sep) };
+  return lastSplit.parts;
+}
+
 /** Longest variable value the fast path splits; longer ones take substitute(). */
 const SIMPLE_MAX_VALUE = 1 << 16;
 
@@ -391,7 +399,7 @@ export function substituteSimple(value: string, vars: VarTable, budget: WorkBudg
     } else {
       if (nv.length > SIMPLE_MAX_VALUE) return null;
       const sep = name === 'HCRON_EVENT_NAME' ? '/' : ':';
-      const parts = nv.split(sep);
+      const parts = splitOf(nv, sep);
       const at = index < 0 ? parts.length + index : index;
       piece = at >= 0 && at < parts.length ? parts[at] : '';
       if (c === 0x23) piece = String(pyCount(piece, sep) + 1);

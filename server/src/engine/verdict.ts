@@ -33,9 +33,10 @@ const BAD = 2;
 
 interface Resolved {
   name: string;
-  /** The regular file spliced in; undefined on an include error. */
-  target?: string;
+  /** The included file's lines; undefined on an include error. */
   parsed?: Parsed;
+  /** Lines the target expands to when included this way (size()). */
+  size?: number;
 }
 
 /** The line pass (lines.ts) and the classification of each logical line, as strings only. */
@@ -87,7 +88,6 @@ function strip(s: string, from: number, to: number): string {
 export class StatusJudge {
   private readonly parsed = new Map<string, Parsed>();
   private readonly resolved = new Map<string, Resolved>();
-  private readonly sizes = new Map<string, number>();
   private readonly budget: WorkBudget = { left: TREE_WORK_BUDGET };
 
   constructor(
@@ -104,39 +104,48 @@ export class StatusJudge {
     return p;
   }
 
+  /** Resolutions of absolute include names by level: no key string to build. */
+  private readonly absolute = new Map<number, Map<string, Resolved>>();
+
   /** judgeEvent's resolve: depends on the caller's folder (not for absolute names), the argument and the level only. */
   private resolve(caller: string, arg: string, level: number): Resolved {
-    const k = arg.charCodeAt(0) === 0x2f ? `${level}\u0000${arg}` : `${level}\u0000${dirname(caller)}\u0000${arg}`;
-    let r = this.resolved.get(k);
+    let m: Map<string, Resolved> | undefined;
+    let k = arg;
+    if (arg.charCodeAt(0) === 0x2f) {
+      m = this.absolute.get(level);
+      if (!m) this.absolute.set(level, (m = new Map()));
+    } else {
+      m = this.resolved;
+      k = `${level}\u0000${dirname(caller)}\u0000${arg}`;
+    }
+    let r = m.get(k);
     if (!r) {
       const name = resolveName(caller, arg);
       const target = this.tree.contentPath(normpath('events/' + name));
       const t = target === undefined || level + 1 > 3 ? undefined : this.src.text(target);
-      r = t === undefined ? { name } : { name, target, parsed: this.parse(target!, t, true) };
-      this.resolved.set(k, r);
+      r = t === undefined ? { name } : { name, parsed: this.parse(target!, t, true) };
+      m.set(k, r);
     }
     return r;
   }
 
-  /** judgeEvent's size: lines the expansion gives, -1 at hcron's first include error; stops counting past MAX_FLAT_LINES. */
-  private size(caller: string, p: Parsed, level: number, file: string): number {
-    // The event's own file (level 1) is sized once: no memo.
-    const sk = level > 1 ? `${level}\u0000${dirname(caller)}\u0000${file}` : '';
-    const known = level > 1 ? this.sizes.get(sk) : undefined;
-    if (known !== undefined) return known;
+  /**
+   * judgeEvent's size: lines the expansion gives, -1 at hcron's first include error; stops counting
+   * past MAX_FLAT_LINES. An included file's size is kept on its resolution (what it depends on).
+   */
+  private size(caller: string, p: Parsed, level: number): number {
     let n = 0;
     for (let i = 0; i < p.kind.length; i++) {
       if (p.kind[i] !== INCLUDE) n++;
       else {
         const r = this.resolve(caller, p.a[i], level);
         if (!r.parsed) return -1;
-        const m = this.size(r.name, r.parsed, level + 1, r.target!);
-        if (m < 0) return -1;
-        n += m;
+        r.size ??= this.size(r.name, r.parsed, level + 1);
+        if (r.size < 0) return -1;
+        n += r.size;
       }
       if (n > MAX_FLAT_LINES) break;
     }
-    if (level > 1) this.sizes.set(sk, n);
     return n;
   }
 
@@ -146,7 +155,7 @@ export class StatusJudge {
     const own = this.parse(ref.content, text, this.tree.linksTo.has(ref.content));
 
     // Stage 2: includes (the size first, as judgeEvent: past the cap nothing else counts).
-    if (this.size(ref.name, own, 1, ref.content) > MAX_FLAT_LINES) return { type: 'unknown', reason: 'cannot process include(s)', capped: OVERFLOW_CAP };
+    if (this.size(ref.name, own, 1) > MAX_FLAT_LINES) return { type: 'unknown', reason: 'cannot process include(s)', capped: OVERFLOW_CAP };
     const names: string[] = [];
     const values: string[] = [];
     let flat = 0;
