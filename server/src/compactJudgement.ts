@@ -92,6 +92,11 @@ export class RecentJudgements {
     return j;
   }
 
+  /** The whole judgement if it is among the recent ones (without making it more recent). */
+  peek(c: CompactJudgement): Judgement | undefined {
+    return this.m.get(c);
+  }
+
   clear(): void {
     this.m.clear();
   }

@@ -89,6 +89,7 @@ export function walkCompare(a: string, b: string): number {
 }
 
 const TREE_KEY = '\u0000tree';
+const NONE: string[] = [];
 /** Above this many events to re-lint after one change, those not judged again are linted in the background. */
 const INLINE_LINT = 200;
 
@@ -555,7 +556,9 @@ export class TreeModel {
       add(this.chainers, p.name);
       this.sortedChainers.delete(p.name);
     }
-    this.indexed.set(name, rec);
+    // arrays grown by push keep spare room (~150 bytes each); 100,000 events keep four each
+    const fit = (a: string[]) => (a.length ? a.slice() : NONE);
+    this.indexed.set(name, { deps: fit(rec.deps), keys: fit(rec.keys), targets: fit(rec.targets), chains: fit(rec.chains) });
   }
 
   private unindex(name: string) {
@@ -586,7 +589,9 @@ export class TreeModel {
   }
 
   private lintOne(name: string, dirty: Set<string> | undefined) {
-    const j = this.js.get(name);
+    let j = this.js.get(name);
+    // linting thousands of callers again (a template's verdict flipped) must not churn the recent ones
+    if (j instanceof CompactJudgement) j = this.recent.peek(j) ?? this.judgeAgain(j);
     const f = j ? lintEvent(this.state, j, { severity: this.severity }) : [];
     this.setFindings(name, f, dirty);
   }
