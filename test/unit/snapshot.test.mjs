@@ -1,5 +1,4 @@
-// The snapshot estimate (engine/snapshot.ts), synchronous and with the
-// compression on the thread pool, against the figures the first segmented
+// The snapshot estimate (engine/snapshot.ts) against the figures the first segmented
 // implementation (a578d12: a Buffer per piece, concatenated per segment) gave
 // on the same generated trees: one gzip, several segments, sampled, the full
 // pass near the limit, early stops, long names (pax records) and links.
@@ -42,7 +41,7 @@ const BUILD = {
   'line-2mb': (dir) => buildCase('line-2mb', dir),
 };
 
-test('snapshot estimates equal the earlier implementation, with and without the thread pool', { timeout: 300_000 }, async () => {
+test('snapshot estimates equal the earlier implementation', { timeout: 300_000 }, () => {
   const scans = new Map();
   for (const [name, limit, bytes, flags] of EXPECTED) {
     if (!scans.has(name)) scans.set(name, engine.scanEventsDir(BUILD[name](tmpdir('hcron-snap-'))));
@@ -51,6 +50,5 @@ test('snapshot estimates equal the earlier implementation, with and without the 
     const want = { bytes, limit };
     for (const f of flags.split(' ').filter(Boolean)) want[f] = true;
     assert.deepEqual(engine.snapshotOfScan(scan, config), want, `${name}, limit ${limit}`);
-    assert.deepEqual(await engine.snapshotOfScanAsync(scan, config), want, `${name}, limit ${limit} (thread pool)`);
   }
 });

@@ -25,7 +25,9 @@ export function loadEventsDir(dir: string, config: HcronConfig, ctx: Context, li
 export function judgeScan(scan: ScanResult, config: HcronConfig, ctx: Context, keep = true): LoadedTree {
   const tree = new EventTree(scan, config);
   const src: TextSource = { text: (p) => scan.files.get(p)?.text };
-  const verdict = judgeTree(tree, src, ctx, (p) => scan.files.get(p)?.invalidUtf8, keep);
+  let invalid = false; // usually no file is: then no lookup per file
+  for (const f of scan.files.values()) invalid ||= f.invalidUtf8 !== undefined;
+  const verdict = judgeTree(tree, src, ctx, (p) => (invalid ? scan.files.get(p)?.invalidUtf8 : undefined), keep);
   const byName = new Map<string, { judgement: Judgement; record: StatusRecord }>();
   verdict.judgements.forEach((j, i) => byName.set(j.ref.name, { judgement: j, record: verdict.records[i] }));
   return { scan, tree, verdict, src, ctx, byName };

@@ -12,8 +12,7 @@
 // the limit (the answer is then "at least"): a tree far over it costs what its
 // first few megabytes cost, not the whole tree.
 
-import { promisify } from 'node:util';
-import { deflateRaw, deflateRawSync, gzip, gzipSync } from 'node:zlib';
+import { deflateRawSync, gzipSync } from 'node:zlib';
 import { numberSetting, HcronConfig } from './config';
 import type { ScanResult } from './scan';
 import type { Member } from './tree';
@@ -247,43 +246,6 @@ function archiveSize(members: readonly Member[], contents: Contents, limit: numb
   return { bytes: out + 18, limit };
 }
 
-const deflateRawAsync = promisify(deflateRaw);
-const gzipAsync = promisify(gzip);
-
-/**
- * archiveSize with the compression on libuv's thread pool, at most
- * `inFlight` segments at a time: the caller's thread only writes the
- * archive, and can do other work while it waits. Same answer.
- */
-async function archiveSizeAsync(members: readonly Member[], contents: Contents, limit: number, stride: number, inFlight = 2): Promise<SnapshotEstimate> {
-  let out = 0;
-  let flying = 0;
-  const queue: { sizes: Promise<number>[]; check: boolean }[] = [];
-  const settle = async (): Promise<SnapshotEstimate | undefined> => {
-    const q = queue.shift()!;
-    for (const p of q.sizes) out += await p;
-    flying -= q.sizes.length;
-    return q.check && over(out, limit, stride) ? { bytes: out + 18, limit, atLeast: true } : undefined;
-  };
-  for (const step of archiveSteps(members, contents, stride)) {
-    const only = step.segments.find((s) => s.only);
-    if (only) return { bytes: (await gzipAsync(only.bytes!, { level: 9 })).length, limit };
-    const sizes = step.segments.filter((s) => s.bytes).map((s) => deflateRawAsync(s.bytes!, deflateOptions(s)).then((b) => stride * b.length));
-    sizes.forEach((p) => p.catch(() => {})); // one left behind by an early stop must not be "unhandled"
-    queue.push({ sizes, check: step.check });
-    flying += sizes.length;
-    while (flying >= inFlight) {
-      const r = await settle();
-      if (r) return r;
-    }
-  }
-  while (queue.length) {
-    const r = await settle();
-    if (r) return r;
-  }
-  return { bytes: out + 18, limit };
-}
-
 /** The pax header and records of a member with a long name or link, as pushes and pads. */
 function paxRecords(name: string, link: string | undefined, frac: string, push: (b: Buffer) => void, pad: (n: number) => void): void {
   const recs = [`mtime=1795567738.${frac}`];
@@ -317,15 +279,4 @@ function scanContents(scan: ScanResult): Contents {
 /** The estimate for a tree read from disk. */
 export function snapshotOfScan(scan: ScanResult, config: HcronConfig): SnapshotEstimate {
   return estimateSnapshot(scan.members, () => undefined, config, scanContents(scan));
-}
-
-/** snapshotOfScan with the compression off this thread (archiveSizeAsync): the same answer. */
-export async function snapshotOfScanAsync(scan: ScanResult, config: HcronConfig): Promise<SnapshotEstimate> {
-  const contents = scanContents(scan);
-  const { limit, sample } = plan(scan.members, contents, config);
-  if (sample) {
-    const sampled = await archiveSizeAsync(scan.members, contents, limit, STRIDE);
-    if (sampled.bytes > limit * 1.1 || sampled.bytes < limit * 0.9) return { ...sampled, sampled: true };
-  }
-  return archiveSizeAsync(scan.members, contents, limit, 1);
 }
