@@ -2,7 +2,8 @@
 // type, in any LSP client. Started with --stdio, --node-ipc or --socket=PORT
 // (bin/hcron-language-server). Without a transport argument it uses stdio.
 
-// first: the reading thread starts before the rest is loaded
+// first: the heap's growth limit (gcTuning.ts), then the reading thread starts before the rest is loaded
+import './gcTuning';
 import { limitsOf, reader, readEarly, takeFound } from './serverReader';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
