@@ -119,17 +119,31 @@ const yieldNow = () => new Promise<void>((r) => setImmediate(r));
 /** HCRON_WHOLE_JUDGEMENTS=1 keeps every judgement whole (~9 KB an event more): to compare answers with compact ones. */
 const KEEP_WHOLE = process.env.HCRON_WHOLE_JUDGEMENTS === '1';
 
-/** Whether an include line of `t` may name one of `names` (a superset: continued lines are checked whole). */
-function mayInclude(t: string, names: string[]): boolean {
+/** Python's str.split() white space (JS \s lacks \x1c-\x1f and \x85). */
+const PY_WS = /[\s\x1c-\x1f\x85]+/;
+
+/**
+ * Whether an include line of `t` may name a file called one of `names` (a
+ * superset): its argument's last component is one of them, or is "", "." or
+ * "..", or it may have a variable ($ or #). Continued lines are checked as the whole text.
+ */
+function mayInclude(t: string, names: Set<string>): boolean {
   let i = t.indexOf('include');
   if (i < 0) return false;
-  if (/\\\r?\n/.test(t)) return names.some((b) => t.includes(b));
+  if (/\\\r?\n/.test(t)) {
+    for (const b of names) if (t.includes(b)) return true;
+    return false;
+  }
   for (; i >= 0; i = t.indexOf('include', i + 7)) {
     const a = t.lastIndexOf('\n', i) + 1;
     let b = t.indexOf('\n', i);
     if (b < 0) b = t.length;
     const line = t.slice(a, b);
-    if (names.some((x) => line.includes(x))) return true;
+    if (line.includes('$') || line.includes('#')) return true;
+    const words = line.split(PY_WS).filter(Boolean);
+    const arg = words[words.length - 1] ?? '';
+    const last = arg.slice(arg.lastIndexOf('/') + 1);
+    if (names.has(last) || last === '' || last === '.' || last === '..') return true;
   }
   return false;
 }
@@ -374,6 +388,11 @@ export class TreeModel {
       await yieldNow();
       if (gen !== this.gen) return;
       const early = this.judgeOpenFirst();
+      // let the open documents' diagnostics go out before the first slice (a stream writer sends on the next turn)
+      if (early.size) {
+        await yieldNow();
+        if (gen !== this.gen) return;
+      }
       // Each event is linted (and made compact) as soon as what its findings
       // read is judged: its chain targets and, for a template, its symlinks.
       // The others wait for the end of the pass, whole.
@@ -466,7 +485,7 @@ export class TreeModel {
       const content = this.tree.contentPath(archive);
       if (!content) continue;
       // events that may include it: their text has "include" and the name of the file or of a link to it
-      const names = [content, ...(this.tree.linksTo.get(content) ?? [])].map((p) => p.slice(p.lastIndexOf('/') + 1));
+      const names = new Set([content, ...(this.tree.linksTo.get(content) ?? [])].map((p) => p.slice(p.lastIndexOf('/') + 1)));
       const includers: string[] = [];
       for (const e of this.tree.events) {
         if (e.path !== e.content) continue;

@@ -94,7 +94,7 @@ export async function startServer({ folder, settings = {}, capabilities, initial
   conn.onNotification('textDocument/publishDiagnostics', (p) => {
     const fp = pathOf(p.uri);
     s.diagnostics.set(fp, p);
-    s.publications.push({ path: fp, count: p.diagnostics.length, at: performance.now() });
+    s.publications.push({ path: fp, count: p.diagnostics.length, at: performance.now(), codes: p.diagnostics.map((d) => d.code) });
     for (const w of [...s.waiters]) w();
   });
   const logged = (line) => {
