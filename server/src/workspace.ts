@@ -639,7 +639,8 @@ export class TreeModel {
   /** A compact judgement's lines, assignments and tables, judged again (same tree, same texts: the same judgement). */
   private judgeAgain(c: CompactJudgement): Judgement {
     // The tree's budget: an event a load judged without a cap is judged again without one.
-    const j = judgeEvent(this.tree, c.ref, this.src, { ...this.ctx, workBudget: { left: TREE_WORK_BUDGET } });
+    // no line cache: it would keep the lines of every event judged twice (thousands of callers re-linted)
+    const j = judgeEvent(this.tree, c.ref, this.src, { ...this.ctx, lineCache: undefined, workBudget: { left: TREE_WORK_BUDGET } });
     if (j.type !== c.type || j.reason !== c.reason) this.host.log(`internal: ${c.ref.name} judged again as ${j.type} (${j.reason}), was ${c.type} (${c.reason})`);
     return j;
   }
@@ -782,6 +783,8 @@ export class TreeModel {
     if (later.length) this.defer(later);
     const openNow = open ?? this.host.openPaths?.(this) ?? new Set<string>();
     for (const n of toJudge) this.compact(n, openNow);
+    // a shared include edited twice would leave the lines of all its includers cached
+    if (toJudge.size > INLINE_LINT) this.ctx.lineCache = new Map();
     for (const p of paths) {
       const owner = this.tree.eventsByName.get(nameOf(p));
       if (owner) force.add(owner.path);
