@@ -217,31 +217,31 @@ export function* callersSteps(state: LintState, names: Iterable<string>, runnabl
   let n = 0;
   // With the server's callers index only the events that name one of these are read, not the whole
   // tree; candidates stay in load order, like a scan of the tree.
-  let candidates: Judgement[] | undefined;
-  if (state.callers) {
+  // Names only: a hover wants the first few callers of thousands, read lazily below.
+  let candidates: readonly string[] | undefined;
+  if (state.callers && want.size === 1) candidates = state.callers([...want][0]); // unique, in load order already
+  else if (state.callers) {
     const seen = new Set<string>();
-    candidates = [];
+    const names: string[] = [];
     for (const w of want)
       for (const c of state.callers(w)) {
         if ((++n & (STEP - 1)) === 0) yield;
         if (seen.has(c)) continue;
         seen.add(c);
-        const cj = state.judgement(c);
-        if (cj) candidates.push(cj);
+        names.push(c);
       }
-    if (want.size > 1 && candidates.length > 1) {
+    candidates = names;
+    if (want.size > 1 && names.length > 1) {
       // load order: a walk of the tree's events (no sort of the whole list in one go)
-      const byName = new Map(candidates.map((j) => [j.ref.name, j] as const));
-      const ordered: Judgement[] = [];
+      const ordered: string[] = [];
       for (const e of state.tree.events) {
         if ((++n & (STEP - 1)) === 0) yield;
-        const j = byName.get(e.name);
-        if (j) ordered.push(j);
+        if (seen.has(e.name)) ordered.push(e.name);
       }
-      if (ordered.length === candidates.length) candidates = ordered;
+      if (ordered.length === names.length) candidates = ordered;
       else {
         const order = new Map(state.tree.events.map((e, i) => [e.name, i]));
-        candidates.sort((x, y) => (order.get(x.ref.name) ?? 0) - (order.get(y.ref.name) ?? 0));
+        names.sort((x, y) => (order.get(x) ?? 0) - (order.get(y) ?? 0));
       }
     }
   }
@@ -249,7 +249,7 @@ export function* callersSteps(state: LintState, names: Iterable<string>, runnabl
   const count = candidates ? candidates.length : state.tree.events.length;
   for (let i = 0; i < count; i++) {
     if ((++n & (STEP - 1)) === 0) yield;
-    const cj = candidates ? candidates[i] : state.judgement(state.tree.events[i].name);
+    const cj = state.judgement(candidates ? candidates[i] : state.tree.events[i].name);
     if (!cj || (runnableOnly && !cj.runnable)) continue;
     for (const field of ['next_event', 'failover_event'] as const) {
       let a: Assignment | undefined;
