@@ -125,7 +125,8 @@ const PY_WS = /[\s\x1c-\x1f\x85]+/;
 /**
  * Whether an include line of `t` may name a file called one of `names` (a
  * superset): its argument's last component is one of them, or is "", "." or
- * "..", or it may have a variable ($ or #). Continued lines are checked as the whole text.
+ * "..". Lines with "$" or "#" count too, though hcron reads include arguments
+ * literally (spec 2.5). Continued lines are checked as the whole text.
  */
 function mayInclude(t: string, names: Set<string>): boolean {
   let i = t.indexOf('include');
@@ -494,7 +495,7 @@ export class TreeModel {
         if (includers.length > 200) break;
       }
       if (includers.length > 200) continue;
-      const own = [nameOf(content), ...(this.tree.linksTo.get(content) ?? []).map(nameOf)].filter((x) => this.tree.eventsByName.has(x));
+      const own = this.namesOfContent(content);
       for (const x of [...own, ...includers]) judge(x);
       for (const x of own) {
         const j = this.js.get(x);

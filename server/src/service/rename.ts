@@ -238,7 +238,10 @@ function includeCaller(j: Judgement, u: IncludeUse): string {
   return parent?.name ?? j.ref.name;
 }
 
-/** An include line whose argument has a variable: what it names cannot be told from the text. */
+/**
+ * An include line with a "$" in it. hcron reads include arguments literally (no substitution, spec
+ * 2.5), so its last name component already tells what it names; such events are examined anyway.
+ */
 const INCLUDE_WITH_VARIABLE = /^[ \t]*include[ \t][^\n]*\$/m;
 
 /** Rewrites for moving members of the tree (files, symlinks or folders). */
@@ -263,11 +266,12 @@ export function* renameMembersSteps(state: LintState, moves: readonly Move[]): S
   const bases = new Set(moves.map((m) => basename(nameOf(m.from))));
   let n = 0;
 
-  // Only events that move or whose texts name a moved member (or include
-  // through variables) can want a change: judging every event's lines again
-  // is what the others would cost (compact judgements). An event left out
-  // would want each place it reads kept as it is, which matters only where
-  // another event wants it changed: those readers are examined after.
+  // Only events that move or whose texts name a moved member can want a
+  // change (events with a "$" in an include line are examined too); judging
+  // every event's lines again is what the others would cost (compact
+  // judgements). An event left out would want each place it reads kept as it
+  // is, which matters only where another event wants it changed: those
+  // readers are examined after.
   const baseList = [...bases];
   const mayWant = (j: Judgement) =>
     mapPath(j.ref.path) !== j.ref.path || mapPath(j.ref.content) !== j.ref.content || [...j.deps].some((d) => {
@@ -277,49 +281,49 @@ export function* renameMembersSteps(state: LintState, moves: readonly Move[]): S
   const examined = new Set<string>();
   const examine = (j: Judgement) => {
     examined.add(j.ref.name);
-      const caller = j.ref.name;
-      const newCaller = mapName(caller);
-      // next_event / failover_event pieces (every assignment, not only the last: they stay consistent)
-      for (const a of j.assignments) {
-        if (!CHAIN_FIELDS.has(a.name)) continue;
-        const pieces = piecesOf(caller, a);
-        if (pieces.some((p) => p.late)) {
-          if ([...bases].some((b) => a.value.includes(b))) lateValues.push(`${caller}: ${a.name}=${a.value}`);
-          continue;
-        }
-        for (const p of pieces) {
-          if (p.piece === '' || !state.tree.members.has('events' + p.name)) continue;
-          const target = mapPath('events' + p.name);
-          const newTarget = nameOf(target);
-          const r = fileRange(a.line.ll, a.valueStart + p.start, a.valueStart + p.end);
-          const keep = resolveName(newCaller, p.piece) === newTarget;
-          const text = keep ? p.piece : p.piece.startsWith('/') ? newTarget : spellRelative(newTarget, newCaller) ?? newTarget;
-          want('piece', r.file, r.start, r.end, p.piece, { text, target, absolute: newTarget, who: caller });
-        }
+    const caller = j.ref.name;
+    const newCaller = mapName(caller);
+    // next_event / failover_event pieces (every assignment, not only the last: they stay consistent)
+    for (const a of j.assignments) {
+      if (!CHAIN_FIELDS.has(a.name)) continue;
+      const pieces = piecesOf(caller, a);
+      if (pieces.some((p) => p.late)) {
+        if (baseList.some((b) => a.value.includes(b))) lateValues.push(`${caller}: ${a.name}=${a.value}`);
+        continue;
       }
-      // include lines
-      for (const u of j.includes) {
-        if (!state.tree.visible.has(u.key)) continue;
-        const inc = includeCaller(j, u);
-        const newInc = mapName(nameOf(normpath('events' + inc)) || '/');
-        const target = mapPath(u.key);
-        const r = fileRange(u.line.ll, u.argStart, u.argStart + u.arg.length);
-        const keep = normpath('events/' + resolveName(newInc, u.arg)) === target;
-        const abs = nameOf(target);
-        const text = keep ? u.arg : u.arg.startsWith('/') ? abs : posix.relative(dirname(newInc), abs) || abs;
-        want('include', r.file, r.start, r.end, u.arg, { text, target, absolute: abs, who: caller });
+      for (const p of pieces) {
+        if (p.piece === '' || !state.tree.members.has('events' + p.name)) continue;
+        const target = mapPath('events' + p.name);
+        const newTarget = nameOf(target);
+        const r = fileRange(a.line.ll, a.valueStart + p.start, a.valueStart + p.end);
+        const keep = resolveName(newCaller, p.piece) === newTarget;
+        const text = keep ? p.piece : p.piece.startsWith('/') ? newTarget : spellRelative(newTarget, newCaller) ?? newTarget;
+        want('piece', r.file, r.start, r.end, p.piece, { text, target, absolute: newTarget, who: caller });
       }
-      // template_name that must follow the file's new name
-      if (j.ref.path === j.ref.content && mapPath(j.ref.path) !== j.ref.path) {
-        moved.add(caller);
-        const oldBase = basename(caller);
-        const newBase = basename(newCaller);
-        const a = lastAssignment(j, 'template_name');
-        if (oldBase !== newBase && a && a.line.via.length === 0 && a.line.ll.file === j.ref.content && a.value === oldBase) {
-          const r = fileRange(a.line.ll, a.valueStart, a.valueEnd);
-          want('template', r.file, r.start, r.end, a.value, { text: newBase, target: '', absolute: newBase, who: caller });
-        }
-      } else if (mapPath(j.ref.path) !== j.ref.path) moved.add(caller);
+    }
+    // include lines
+    for (const u of j.includes) {
+      if (!state.tree.visible.has(u.key)) continue;
+      const inc = includeCaller(j, u);
+      const newInc = mapName(nameOf(normpath('events' + inc)) || '/');
+      const target = mapPath(u.key);
+      const r = fileRange(u.line.ll, u.argStart, u.argStart + u.arg.length);
+      const keep = normpath('events/' + resolveName(newInc, u.arg)) === target;
+      const abs = nameOf(target);
+      const text = keep ? u.arg : u.arg.startsWith('/') ? abs : posix.relative(dirname(newInc), abs) || abs;
+      want('include', r.file, r.start, r.end, u.arg, { text, target, absolute: abs, who: caller });
+    }
+    // template_name that must follow the file's new name
+    if (j.ref.path === j.ref.content && mapPath(j.ref.path) !== j.ref.path) {
+      moved.add(caller);
+      const oldBase = basename(caller);
+      const newBase = basename(newCaller);
+      const a = lastAssignment(j, 'template_name');
+      if (oldBase !== newBase && a && a.line.via.length === 0 && a.line.ll.file === j.ref.content && a.value === oldBase) {
+        const r = fileRange(a.line.ll, a.valueStart, a.valueEnd);
+        want('template', r.file, r.start, r.end, a.value, { text: newBase, target: '', absolute: newBase, who: caller });
+      }
+    } else if (mapPath(j.ref.path) !== j.ref.path) moved.add(caller);
   };
   for (const e of state.tree.events) {
     if ((++n & (STEP - 1)) === 0) yield;
