@@ -34,6 +34,8 @@ export interface HcronApi {
   /** Date.now() when activate() began, and when each document's first non-empty diagnostics arrived (the benchmark reads them). */
   activatedAt: number;
   firstDiagnosticsAt: ReadonlyMap<string, number>;
+  /** Date.now() when the language client was started and when its handshake with the server ended. */
+  startup: { clientStartAt?: number; clientRunningAt?: number };
 }
 
 let client: LanguageClient | undefined;
@@ -41,6 +43,7 @@ let client: LanguageClient | undefined;
 export async function activate(context: vscode.ExtensionContext): Promise<HcronApi> {
   const activatedAt = Date.now();
   const firstDiagnosticsAt = new Map<string, number>();
+  const startup: HcronApi['startup'] = {};
   const log = vscode.window.createOutputChannel('hcron', { log: true });
   context.subscriptions.push(log);
   void vscode.commands.executeCommand('setContext', 'hcron.active', true);
@@ -113,7 +116,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<HcronA
       if (e.newState === State.Running) void store.refresh();
     });
     try {
+      startup.clientStartAt ??= Date.now();
       await client.start();
+      startup.clientRunningAt ??= Date.now();
       await store.refresh();
     } catch (e) {
       log.error(`cannot start the hcron language server: ${(e as Error).message}`);
@@ -156,6 +161,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<HcronA
     openChainGraphNode: (name) => editing.graph.openNode(name),
     ui,
     activatedAt,
+    startup,
     firstDiagnosticsAt,
   };
 }

@@ -357,6 +357,7 @@ export class TreeModel {
       if (this.retry) clearTimeout(this.retry.timer);
       this.retry = undefined;
     }
+    const readMs = performance.now() - t0;
     // A whole-tree load shares one substitution work budget (like judgeTree); later re-judging gets per-event budgets.
     this.ctx.workBudget = { left: TREE_WORK_BUDGET };
     if (gen !== this.gen) return;
@@ -388,9 +389,9 @@ export class TreeModel {
       // documents opened while the tree was read: their diagnostics first
       await yieldNow();
       if (gen !== this.gen) return;
-      const early = this.judgeOpenFirst();
+      const openedFirst = new Set<string>();
       // let the open documents' diagnostics go out before the first slice (a stream writer sends on the next turn)
-      if (early.size) {
+      if (this.judgeOpenFirst(openedFirst)) {
         await yieldNow();
         if (gen !== this.gen) return;
       }
@@ -402,7 +403,7 @@ export class TreeModel {
       let slice = performance.now();
       for (let i = 0; i < n; i++) {
         const name = this.tree.events[i].name;
-        if (!early.has(name)) this.judgeRef(this.tree.events[i]);
+        if (!this.js.has(name)) this.judgeRef(this.tree.events[i]); // not judged ahead for an open document
         if (this.lintReady(name)) this.lintAndCompact(name, open);
         else waiting.push(name);
         if (performance.now() - slice > 30) {
@@ -410,6 +411,11 @@ export class TreeModel {
           await yieldNow();
           if (gen !== this.gen) return;
           open = this.host.openPaths?.(this) ?? open;
+          // documents opened during the pass (an editor opens them after the server starts): theirs next
+          if (this.judgeOpenFirst(openedFirst)) {
+            await yieldNow();
+            if (gen !== this.gen) return;
+          }
           slice = performance.now();
         }
       }
@@ -427,7 +433,7 @@ export class TreeModel {
     this.loadMs = performance.now() - t0;
     let whole = 0;
     for (const j of this.js.values()) if (!(j instanceof CompactJudgement)) whole++;
-    this.host.log(`${this.root}: ${n} events, ${this.tree.dropped.length} dropped, ${this.tree.ignored.length} ignored, loaded in ${Math.round(this.loadMs)} ms; ${whole} judgements kept whole`);
+    this.host.log(`${this.root}: ${n} events, ${this.tree.dropped.length} dropped, ${this.tree.ignored.length} ignored, loaded in ${Math.round(this.loadMs)} ms (read ${Math.round(readMs)} ms); ${whole} judgements kept whole`);
     this.readyResolved = true;
     this.resolveReady();
     const changed = new Set([...oldFiles, ...this.byFile.keys()]);
@@ -467,22 +473,23 @@ export class TreeModel {
    * findings read (chain targets, symlinks to them, candidate includers),
    * lint and publish those documents before the rest of the tree. A file that
    * many files may include is left to the full pass (its includers are needed
-   * to know it is a fragment). Returns the names judged.
+   * to know it is a fragment). Called at the start of the pass and between
+   * its slices; `done` holds the documents already seen. Returns whether it
+   * published anything.
    */
-  private judgeOpenFirst(): Set<string> {
-    const judged = new Set<string>();
+  private judgeOpenFirst(done: Set<string>): boolean {
     const open = this.host.openPaths?.(this);
-    if (!open?.size || this.noEvents) return judged;
+    if (!open?.size || this.noEvents) return false;
     const judge = (name: string) => {
-      if (judged.has(name)) return;
+      if (this.js.has(name)) return; // judged already (a judgement is a function of the tree and the texts)
       const ref = this.tree.eventsByName.get(name);
-      if (!ref) return;
-      judged.add(name);
-      this.judgeRef(ref);
+      if (ref) this.judgeRef(ref);
     };
     const lint: string[] = [];
     const files = new Set<string>();
     for (const archive of open) {
+      if (done.has(archive)) continue;
+      done.add(archive);
       const content = this.tree.contentPath(archive);
       if (!content) continue;
       // events that may include it: their text has "include" and the name of the file or of a link to it
@@ -505,10 +512,10 @@ export class TreeModel {
       files.add(archive);
       if (content !== archive) files.add(content);
     }
-    if (!lint.length) return judged;
+    if (!lint.length) return false;
     for (const x of lint) this.lintOne(x, undefined);
     this.host.publish(this, files, files);
-    return judged;
+    return true;
   }
 
   /** New settings: judge everything again (the scan is kept unless the config changes what is ignored). */

@@ -37,7 +37,7 @@ exports.run = async () => {
   const t0 = Date.now();
   let at;
   while (!(at = api.firstDiagnosticsAt.get(${JSON.stringify(uri)})) && Date.now() - t0 < ${timeoutMs}) await new Promise((r) => setTimeout(r, 5));
-  fs.writeFileSync(${JSON.stringify(out)}, JSON.stringify({ activatedAt: api.activatedAt, firstDiagnosticsAt: at ?? null, open: vscode.workspace.textDocuments.map((d) => d.uri.toString()).includes(${JSON.stringify(uri)}) }));
+  fs.writeFileSync(${JSON.stringify(out)}, JSON.stringify({ activatedAt: api.activatedAt, firstDiagnosticsAt: at ?? null, startup: api.startup, open: vscode.workspace.textDocuments.map((d) => d.uri.toString()).includes(${JSON.stringify(uri)}) }));
 };
 `,
   );
@@ -60,6 +60,7 @@ exports.run = async () => {
     if (!fs.existsSync(out)) throw new Error(`the VS Code session ended (${code}) without a result`);
     const r = JSON.parse(fs.readFileSync(out, 'utf8'));
     if (!r.firstDiagnosticsAt) throw new Error('no diagnostics for the open file');
+    if (process.env.HCRON_BENCH_STARTUP) process.stderr.write(`client started +${r.startup?.clientStartAt - r.activatedAt} ms, running +${r.startup?.clientRunningAt - r.activatedAt} ms, first diagnostics +${r.firstDiagnosticsAt - r.activatedAt} ms\n`);
     return r.firstDiagnosticsAt - r.activatedAt;
   } finally {
     await browser?.close().catch(() => {});

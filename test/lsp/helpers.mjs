@@ -94,7 +94,8 @@ export async function startServer({ folder, settings = {}, capabilities, initial
   conn.onNotification('textDocument/publishDiagnostics', (p) => {
     const fp = pathOf(p.uri);
     s.diagnostics.set(fp, p);
-    s.publications.push({ path: fp, count: p.diagnostics.length, at: performance.now(), codes: p.diagnostics.map((d) => d.code) });
+    // logs: how many log lines came before (orders publications against "loaded in")
+    s.publications.push({ path: fp, count: p.diagnostics.length, at: performance.now(), codes: p.diagnostics.map((d) => d.code), logs: s.logs.length });
     for (const w of [...s.waiters]) w();
   });
   const logged = (line) => {
@@ -107,7 +108,10 @@ export async function startServer({ folder, settings = {}, capabilities, initial
     s.treesChanged++;
     for (const w of [...s.waiters]) w();
   });
-  conn.onNotification('$/progress', (p) => s.progress.push(p));
+  conn.onNotification('$/progress', (p) => {
+    s.progress.push(p);
+    for (const w of [...s.waiters]) w();
+  });
   conn.onRequest('workspace/configuration', (p) => p.items.map((it) => (it.section === 'hcron' ? s.settings : null)));
   conn.onRequest('client/registerCapability', (p) => {
     s.registrations.push(...p.registrations);

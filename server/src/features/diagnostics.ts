@@ -51,6 +51,8 @@ export class DiagnosticsPublisher {
   /** URIs whose last publication was not empty. */
   private readonly nonEmpty = new Set<string>();
   private readonly pending = new Map<string, Pending>();
+  /** Closed files due while their tree was loading. */
+  private readonly afterLoad = new Map<string, { model: TreeModel; archive: string }>();
   private backlog: { model: TreeModel; archive: string }[] = [];
   private head = 0;
   private draining = false;
@@ -67,6 +69,12 @@ export class DiagnosticsPublisher {
   /** Findings of these files changed; `force`: publish even if unchanged (the edited document). */
   publish(model: TreeModel, files: Set<string>, force: Set<string>): void {
     const all = new Set([...force, ...files]);
+    if (model.loaded)
+      for (const [uri, p] of this.afterLoad)
+        if (p.model === model) {
+          all.add(p.archive);
+          this.afterLoad.delete(uri);
+        }
     // open documents first
     const open: string[] = [];
     const closed: string[] = [];
@@ -131,8 +139,13 @@ export class DiagnosticsPublisher {
   private send(uri: string, model: TreeModel, archive: string): void {
     const env = this.env();
     try {
-      const findings = model.findingsOf(archive);
       const isOpen = this.positions.isOpen(model, archive);
+      // a (re)load is under way: its findings are half made; its end publishes this file
+      if (!model.loaded && !isOpen) {
+        this.afterLoad.set(uri, { model, archive });
+        return;
+      }
+      const findings = model.findingsOf(archive);
       if (!findings.length && !this.nonEmpty.has(uri) && !isOpen && !this.lastSent.has(uri)) return;
       const diagnostics = findings.map((f) => toDiagnostic(model, this.positions, f));
       const doc = env.documents.get(uri);
