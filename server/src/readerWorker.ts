@@ -15,6 +15,11 @@ parentPort!.on('message', (job: ReaderJob) => {
   let reply: ReaderReply;
   try {
     if (job.op === 'scan') {
+      // the names first (a fraction of the read): the server judges its open documents from them meanwhile
+      if (job.names) {
+        const n = scanEventsDir(job.path, { ...job.limits, probe: beacon, namesOnly: true });
+        parentPort!.postMessage({ id: job.id, names: { members: n.members, stoppedAt: n.stoppedAt } } satisfies ReaderReply);
+      }
       // what is read is posted in parts while the walk goes on: the server takes them in meanwhile
       const limits: ScanLimits = { ...job.limits, probe: beacon, partSize: PART_SIZE, onPart: (part) => parentPort!.postMessage({ id: job.id, part } satisfies ReaderReply) };
       reply = { id: job.id, scan: scanEventsDir(job.path, limits) };

@@ -9,10 +9,23 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { DEFAULT_LIMITS, fsDecode, ScanLimits, ScanPart, ScanResult, scanEventsDir } from './engine/scan';
 import { ReadBeacon, stallMessage, watchBeacon } from './readWatch';
+import type { Member } from './engine/tree';
 
-export type ReaderJob = { id: number; op: 'scan'; path: string; limits: { maxMembers: number; maxFileBytes: number } } | { id: number; op: 'lstat'; path: string };
-/** A reply; a scan's reply comes after its `part`s (what it read so far, in walk order), which hold no `scan`. */
-export type ReaderReply = { id: number; part?: ScanPart; scan?: ScanResult; stat?: { file: boolean; nlink: number }; error?: string };
+export type ReaderJob = { id: number; op: 'scan'; path: string; limits: { maxMembers: number; maxFileBytes: number }; names?: boolean } | { id: number; op: 'lstat'; path: string };
+/** A reply; a scan's reply comes after its `names` (when asked) and its `part`s (what it read so far, in walk order), which hold no `scan`. */
+export type ReaderReply = { id: number; names?: ScanNames; part?: ScanPart; scan?: ScanResult; stat?: { file: boolean; nlink: number }; error?: string };
+
+/** The members of a tree from its folder listings alone (scan.ts namesOnly). */
+export interface ScanNames {
+  members: Member[];
+  stoppedAt?: ScanResult['stoppedAt'];
+}
+
+/** What a scan under way has given so far: its names, then the texts read in walk order. */
+export interface ScanSoFar {
+  names?: ScanNames;
+  parts?: ScanPart;
+}
 
 type DistributiveOmit<T, K extends keyof T> = T extends unknown ? Omit<T, K> : never;
 
@@ -27,7 +40,8 @@ export class ReadStalled extends Error {
 }
 
 export interface TreeReader {
-  scan(fsPath: string, limits?: ScanLimits): Promise<ScanResult>;
+  /** `watch`: told each time the read gives more (names, a part); readers in this thread never tell. */
+  scan(fsPath: string, limits?: ScanLimits, watch?: (soFar: ScanSoFar) => void): Promise<ScanResult>;
   /** lstat: undefined when the path does not exist. */
   lstat(fsPath: string): Promise<{ file: boolean; nlink: number } | undefined>;
   /** Reading threads still stuck in a read (they cannot be stopped; the process must be killed to end). */
@@ -67,12 +81,13 @@ export const PREFETCH_MS = 10_000;
 
 export function workerReader(timeoutMs: number, script = path.join(__dirname, 'reader.js')): TreeReader {
   if (!fs.existsSync(script)) return inThreadReader;
-  type Pending = Map<number, { resolve(r: ReaderReply): void; reject(e: Error): void; parts?: ScanPart }>;
+  type Pending = Map<number, { resolve(r: ReaderReply): void; reject(e: Error): void; soFar?: Watched }>;
+  type Watched = ScanSoFar & { watch?: (s: ScanSoFar) => void };
   type Thread = { worker: Worker; beacon: ReadBeacon; pending: Pending; watch?: { stop(): void }; idle?: NodeJS.Timeout };
   let current: Thread | undefined;
   let stuck = 0;
   let nextId = 1;
-  const prefetched = new Map<string, { scan: Promise<ScanResult>; timer: NodeJS.Timeout }>();
+  const prefetched = new Map<string, { scan: Promise<ScanResult>; soFar: Watched; timer: NodeJS.Timeout }>();
   const keyOf = (p: string, l: ScanLimits) => `${l.maxMembers}:${l.maxFileBytes}:${path.resolve(p)}`;
 
   /** End the thread once it has had nothing to do for IDLE_MS. */
@@ -91,11 +106,15 @@ export function workerReader(timeoutMs: number, script = path.join(__dirname, 'r
     const me: Thread = { worker, beacon, pending: new Map() };
     worker.on('message', (r: ReaderReply) => {
       const p = me.pending.get(r.id);
-      if (r.part) {
-        if (p) p.parts = p.parts ? joinParts(p.parts, r.part) : r.part;
+      const soFar = p?.soFar;
+      if (r.names || r.part) {
+        if (!soFar) return;
+        if (r.names) soFar.names = r.names;
+        if (r.part) soFar.parts = soFar.parts ? joinParts(soFar.parts, r.part) : r.part;
+        soFar.watch?.(soFar);
         return;
       }
-      if (p?.parts && r.scan) r.scan = { ...r.scan, ...joinParts(p.parts, r.scan) };
+      if (soFar?.parts && r.scan) r.scan = { ...r.scan, ...joinParts(soFar.parts, r.scan) };
       me.pending.delete(r.id);
       if (!me.pending.size) {
         me.watch?.stop();
@@ -115,14 +134,14 @@ export function workerReader(timeoutMs: number, script = path.join(__dirname, 'r
     return me;
   };
 
-  const ask = async (job: DistributiveOmit<ReaderJob, 'id'>): Promise<ReaderReply> => {
+  const ask = async (job: DistributiveOmit<ReaderJob, 'id'>, soFar?: Watched): Promise<ReaderReply> => {
     const timeoutMs = reader.timeoutMs;
     if (stuck >= MAX_STUCK) throw new ReadStalled(job.path, timeoutMs);
     const w = (current ??= start());
     clearTimeout(w.idle);
     const id = nextId++;
     return new Promise<ReaderReply>((resolve, reject) => {
-      w.pending.set(id, { resolve, reject });
+      w.pending.set(id, { resolve, reject, soFar });
       w.worker.postMessage({ ...job, id });
       w.watch ??= watchBeacon(w.beacon, timeoutMs, (bytes, ms) => {
         // This worker is stuck in a read: give up everything it was asked, leave it to finish (or not) on its own.
@@ -137,8 +156,8 @@ export function workerReader(timeoutMs: number, script = path.join(__dirname, 'r
     });
   };
 
-  const scanNow = async (p: string, limits: ScanLimits): Promise<ScanResult> => {
-    const r = await ask({ op: 'scan', path: p, limits: { maxMembers: limits.maxMembers, maxFileBytes: limits.maxFileBytes } });
+  const scanNow = async (p: string, limits: ScanLimits, soFar: Watched): Promise<ScanResult> => {
+    const r = await ask({ op: 'scan', path: p, limits: { maxMembers: limits.maxMembers, maxFileBytes: limits.maxFileBytes }, names: true }, soFar);
     if (r.error !== undefined) throw new Error(r.error);
     return r.scan!;
   };
@@ -149,22 +168,25 @@ export function workerReader(timeoutMs: number, script = path.join(__dirname, 'r
       if (current || stuck >= MAX_STUCK) return;
       endWhenIdle((current = start()));
     },
-    scan(p, limits = DEFAULT_LIMITS) {
+    scan(p, limits = DEFAULT_LIMITS, watch) {
       const key = keyOf(p, limits);
       const early = prefetched.get(key);
       if (early) {
         prefetched.delete(key);
         clearTimeout(early.timer);
+        early.soFar.watch = watch;
+        if (watch && (early.soFar.names || early.soFar.parts)) watch(early.soFar);
         return early.scan;
       }
-      return scanNow(p, limits);
+      return scanNow(p, limits, { watch });
     },
     prefetch(p, limits = DEFAULT_LIMITS) {
       const key = keyOf(p, limits);
       if (prefetched.has(key)) return;
-      const scan = scanNow(p, limits);
+      const soFar: Watched = {};
+      const scan = scanNow(p, limits, soFar);
       scan.catch(() => undefined); // a read nobody takes fails quietly; the one who takes it sees the error
-      prefetched.set(key, { scan, timer: setTimeout(() => prefetched.delete(key), PREFETCH_MS).unref() });
+      prefetched.set(key, { scan, soFar, timer: setTimeout(() => prefetched.delete(key), PREFETCH_MS).unref() });
     },
     async lstat(p) {
       const r = await ask({ op: 'lstat', path: p });

@@ -20,7 +20,7 @@ import { Context, judgeEvent, Judgement, status as statusOf, TextSource } from '
 import { chainPieces, Finding, lintEvent, lintTreeLevel, LintState, whenDescription } from './engine/lint';
 import { compareCodePoints } from './engine/py';
 import { ScanLimits, ScannedFile, ScanResult } from './engine/scan';
-import { inThreadReader, ReadStalled, TreeReader } from './treeReader';
+import { inThreadReader, ReadStalled, ScanNames, ScanSoFar, TreeReader } from './treeReader';
 import { CompactJudgement, compactable, RecentJudgements, Rejudge } from './compactJudgement';
 import { seconds } from './readWatch';
 import { TREE_WORK_BUDGET } from './engine/substitute';
@@ -187,6 +187,10 @@ export class TreeModel {
   private readonly invalid = new Set<string>();
   private readonly deferred = new Set<string>();
   private draining = false;
+  /** While judging from names (readJudgingOpen): the texts asked for and not read yet. */
+  private misses?: Set<string>;
+  /** Files published from names: the load publishes them again. */
+  private readonly earlyFiles = new Set<string>();
 
   readonly src: TextSource;
   readonly state: WorkspaceState;
@@ -214,7 +218,13 @@ export class TreeModel {
     }
     this.server = server;
     this.ready = new Promise((r) => (this.resolveReady = r));
-    this.src = { text: (p) => this.overlays.get(p) ?? this.files.get(p)?.text };
+    this.src = {
+      text: (p) => {
+        const t = this.overlays.get(p) ?? this.files.get(p)?.text;
+        if (t === undefined) this.misses?.add(p);
+        return t;
+      },
+    };
     const self = this;
     this.state = {
       get tree() {
@@ -344,9 +354,11 @@ export class TreeModel {
       this.ready = new Promise((r) => (this.resolveReady = r));
     }
     this.loaded = false;
+    // files with findings now: the load publishes them again (cleared if their findings went)
+    const oldFiles = new Set(this.byFile.keys());
     let scan: ScanResult;
     try {
-      scan = await this.reader.scan(this.root, this.opts.limits);
+      scan = await this.readJudgingOpen(gen);
     } catch (e) {
       if (gen !== this.gen) return;
       if (!(e instanceof ReadStalled)) throw e;
@@ -361,27 +373,14 @@ export class TreeModel {
     // A whole-tree load shares one substitution work budget (like judgeTree); later re-judging gets per-event budgets.
     this.ctx.workBudget = { left: TREE_WORK_BUDGET };
     if (gen !== this.gen) return;
-    this.members = scan.members;
-    this.files = scan.files;
-    this.problems = scan.problems;
-    this.stoppedAt = scan.stoppedAt;
-    this.invalid.clear();
-    for (const [p, f] of this.files) if (f.invalidUtf8 !== undefined) this.invalid.add(p);
-    this.buildTree();
-    const oldFiles = new Set(this.byFile.keys());
-    this.js.clear();
-    this.recent.clear();
-    this.deps.clear();
-    this.includeKeys.clear();
-    this.includersIdx.clear();
-    this.chainers.clear();
-    this.sortedChainers.clear();
-    this.indexed.clear();
-    this.eventFindings.clear();
-    this.byFile.clear();
+    for (const f of this.earlyFiles) oldFiles.add(f);
+    this.earlyFiles.clear();
+    this.takeScan(scan);
+    this.clearJudgements();
     this.pendingContent.clear();
     this.deferred.clear();
     this.draining = false;
+
 
     const n = this.tree.events.length;
     const progress = n >= (this.opts.progressThreshold ?? 2000) && this.host.beginProgress ? await this.host.beginProgress(`hcron: loading ${this.server ?? this.root}`) : undefined;
@@ -445,6 +444,116 @@ export class TreeModel {
     this.pendingContent.clear();
     if (content.length) this.contentChanged(content, new Set());
     if (disk.length) await this.diskChanged(disk);
+  }
+
+  private takeScan(scan: Pick<ScanResult, 'members' | 'files' | 'problems' | 'stoppedAt'>) {
+    this.members = scan.members;
+    this.files = scan.files;
+    this.problems = scan.problems;
+    this.stoppedAt = scan.stoppedAt;
+    this.invalid.clear();
+    for (const [p, f] of this.files) if (f.invalidUtf8 !== undefined) this.invalid.add(p);
+    this.buildTree();
+  }
+
+  private clearJudgements() {
+    this.js.clear();
+    this.recent.clear();
+    this.deps.clear();
+    this.includeKeys.clear();
+    this.includersIdx.clear();
+    this.chainers.clear();
+    this.sortedChainers.clear();
+    this.indexed.clear();
+    this.eventFindings.clear();
+    this.byFile.clear();
+  }
+
+  /**
+   * The tree's read. Meanwhile the open documents are judged from the tree's
+   * names (sent first by the reading thread) and the texts read so far, and
+   * published: seconds before the read of a large tree ends. A document is
+   * published only when every file its verdict and findings read has been
+   * read, and not when it may be an include fragment (its includers are known
+   * only once every text is); the full pass that follows publishes it again.
+   */
+  private async readJudgingOpen(gen: number): Promise<ScanResult> {
+    let soFar: ScanSoFar | undefined;
+    let wake: (() => void) | undefined;
+    let settled = false;
+    const read = this.reader.scan(this.root, this.opts.limits, (s) => {
+      soFar = s;
+      wake?.();
+    });
+    const end = () => {
+      settled = true;
+      wake?.();
+    };
+    read.then(end, end);
+    // a read that fails shows the tree as read before (readStalled): not what the names phase made of it
+    const before = { members: this.members, files: this.files, problems: this.problems, stoppedAt: this.stoppedAt };
+    read.catch(() => {
+      if (gen === this.gen && names) this.takeScan(before);
+    });
+    let names: ScanNames | undefined;
+    const done = new Set<string>();
+    while (!settled) {
+      if (soFar?.names && gen === this.gen && this.host.openPaths) {
+        if (names !== soFar.names) {
+          names = soFar.names;
+          this.takeScan({ members: names.members, files: new Map(), problems: [], stoppedAt: names.stoppedAt });
+          this.clearJudgements();
+        }
+        this.files = soFar.parts?.files ?? this.files;
+        this.judgeOpenOnNames(done);
+      }
+      await new Promise<void>((r) => (wake = r));
+      wake = undefined;
+      await yieldNow(); // several parts may have come
+    }
+    return read;
+  }
+
+  /** judgeOpenFirst before the texts are all read (readJudgingOpen). */
+  private judgeOpenOnNames(done: Set<string>) {
+    const open = this.host.openPaths?.(this);
+    if (!open?.size || this.noEvents) return;
+    const files = new Set<string>();
+    for (const archive of open) {
+      if (done.has(archive)) continue;
+      const content = this.tree.contentPath(archive);
+      if (!content) continue;
+      const own = this.namesOfContent(content);
+      if (!own.length) continue;
+      const mine = own.filter((x) => this.tree.eventsByName.has(x));
+      const misses = (this.misses = new Set<string>());
+      try {
+        const judged = [...mine];
+        for (const x of mine) this.judgeRef(this.tree.eventsByName.get(x)!);
+        for (const x of mine)
+          for (const p of chainPieces(this.js.get(x)!)) {
+            const ref = this.tree.eventsByName.get(p.name);
+            if (ref && !judged.includes(p.name)) {
+              this.judgeRef(ref);
+              judged.push(p.name);
+            }
+          }
+        // a text not read yet: try again with the next part
+        if ([...misses].some((p) => this.tree.members.get(p)?.kind === 'file')) continue;
+        done.add(archive);
+        // hcron loads no event at all when a file is not UTF-8: only the full read knows
+        if (judged.some((x) => [...this.js.get(x)!.deps].some((d) => this.files.get(d)?.invalidUtf8 !== undefined))) continue;
+        // an include fragment? its includers are known once every text is read
+        if (mine.some((x) => this.js.get(x)!.reason.startsWith('not fully specified'))) continue;
+      } finally {
+        this.misses = undefined;
+      }
+      for (const x of mine) this.lintOne(x, undefined);
+      files.add(archive);
+      if (content !== archive) files.add(content);
+    }
+    for (const f of files) this.earlyFiles.add(f);
+    if (files.size) this.host.publish(this, files, files);
   }
 
   private get reader(): TreeReader {

@@ -14,7 +14,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { generateRealistic } from '../bench/gen-realistic.mjs';
-import { startServer, tmpDir } from './helpers.mjs';
+import { REPO, startServer, tmpDir } from './helpers.mjs';
 
 const FIELDS = 'command=x\nnotify_message=y\nwhen_month=*\nwhen_day=*\nwhen_hour=*\nwhen_minute=3\nwhen_dow=*\n';
 // fragment -> the event text that includes it
@@ -125,5 +125,49 @@ describe('open documents first: a document opened while the tree is judged', () 
     const first = s.publications.find((p) => p.path === fp);
     assert.ok(first.logs <= loadEnd(s, 1), `published before the load ended (${s.logs.join(' | ')})`);
     assert.ok(first.codes.includes('include-fragment'), `first publication: ${first.codes}`);
+  });
+});
+
+// The reading thread sends the tree's names before it reads the texts: an open
+// event whose files are read is published from them, long before the read
+// ends (here a file late in walk order takes 3 s to open: a slow mount,
+// test/helpers/hang-fs.cjs). An include fragment is not: its includers are
+// known only once every text is read.
+describe('open documents first: published from the names while the texts are read', () => {
+  let t;
+  let s;
+  before(async () => {
+    t = makeTree(3000);
+    fs.mkdirSync(path.join(t.events, 'zzzz'));
+    fs.writeFileSync(path.join(t.events, 'zzzz/slow'), FIELDS);
+  });
+
+  after(async () => {
+    await s?.shutdown();
+    fs.rmSync(t.ws, { recursive: true, force: true });
+  });
+
+  it('an event is published seconds before the read ends, with the findings of the full load; a fragment after it', async () => {
+    s = await startServer({
+      folder: t.ws,
+      settings: SETTINGS,
+      nodeArgs: ['--require', path.join(REPO, 'test/helpers/hang-fs.cjs')],
+      env: { HCRON_TEST_HANG: JSON.stringify({ match: 'zzzz/slow', sleepMs: 3000 }) },
+    });
+    const frag = path.join(t.events, 'includes/frag_rel');
+    s.open(t.bad);
+    s.open(frag);
+    await s.until(() => loads(s) === 1, 'the load', 30000);
+    await s.diags(frag, (d) => d.some((x) => x.code === 'include-fragment'));
+    const early = s.publications.find((p) => p.path === t.bad);
+    const fragFirst = s.publications.find((p) => p.path === frag);
+    assert.ok(early.count > 0, 'the event has findings');
+    assert.ok(fragFirst.at - early.at > 2000, `published ${Math.round(fragFirst.at - early.at)} ms before the fragment, which waits for the whole read`);
+    assert.ok(fragFirst.codes.includes('include-fragment'), `the fragment's first publication: ${fragFirst.codes}`);
+    // what was published from the names is what the full load says
+    await s.until(() => s.publications.filter((p) => p.path === t.bad).length >= 2, 'the load publishing the event again');
+    const final = s.publications.filter((p) => p.path === t.bad).at(-1);
+    assert.deepEqual(early.codes, final.codes);
+    assert.deepEqual(s.diagnostics.get(t.bad).diagnostics.length, early.count);
   });
 });

@@ -64,3 +64,22 @@ test('the members cap counts what was handed out in parts', () => {
     assert.ok(joined.problems.some((p) => p.kind === 'max-files'));
   }
 });
+
+// The names the server's reading thread sends first (namesOnly): the scan's
+// members, except what only opening a file tells (a hard link's second name,
+// a file that cannot be read); no texts.
+test('names only: the members of the full scan, files unopened (a hard link is still a file)', () => {
+  const events = bigTree();
+  const whole = scanEventsDir(events);
+  const names = scanEventsDir(events, { ...DEFAULT_LIMITS, namesOnly: true });
+  assert.equal(names.files.size, 0);
+  const asFile = (m) => (m.kind === 'hardlink' ? { path: m.path, kind: 'file' } : m);
+  assert.deepEqual(names.members, whole.members.map(asFile));
+  const cases = casesTree();
+  const w = scanEventsDir(cases);
+  const n = scanEventsDir(cases, { ...DEFAULT_LIMITS, namesOnly: true });
+  // up to where the full read stopped (a file it could not read), the same names
+  const upTo = w.stoppedAt ? n.members.findIndex((m) => m.path === w.stoppedAt.path) : n.members.length;
+  assert.ok(upTo > 0);
+  assert.deepEqual(n.members.slice(0, Math.min(upTo, w.members.length)).map((m) => m.path), w.members.slice(0, Math.min(upTo, w.members.length)).map((m) => m.path));
+});

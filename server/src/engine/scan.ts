@@ -25,6 +25,12 @@ export interface ScanLimits {
    */
   onPart?: (part: ScanPart) => void;
   partSize?: number;
+  /**
+   * Only the names: files are listed (kind 'file', from the folder listing),
+   * never opened, so hard links, unreadable files and texts are unknown. The
+   * server's reading thread sends this first, then reads the tree.
+   */
+  namesOnly?: boolean;
 }
 
 /** Members read since the previous part, in walk order, and the texts of the regular files among them. */
@@ -192,7 +198,7 @@ export function scanEventsDir(root: string, limits: ScanLimits = DEFAULT_LIMITS)
   const vanished = (arc: string, e: unknown) => problems.push({ path: arc, message: `vanished while the tree was read (${errText(e)})`, kind: 'vanished' });
 
   /** Read a regular file through one descriptor: fstat gives nlink for hard links without another lstat. */
-  const addFile = (fsPath: FsPath, arc: string): void => watched(fsPath, () => readFile(fsPath, arc));
+  const addFile = (fsPath: FsPath, arc: string): void => (limits.namesOnly ? void members.push({ path: arc, kind: 'file' }) : watched(fsPath, () => readFile(fsPath, arc)));
 
   const readFile = (fsPath: FsPath, arc: string): void => {
     let fd: number;
