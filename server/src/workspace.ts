@@ -498,13 +498,15 @@ export class TreeModel {
     let names: ScanNames | undefined;
     const done = new Set<string>();
     while (!settled) {
-      if (soFar?.names && gen === this.gen && this.host.openPaths) {
-        if (names !== soFar.names) {
-          names = soFar.names;
+      // only for open documents not published yet (building the tree from the names costs a pass over them)
+      const waiting = soFar?.names && gen === this.gen && [...(this.host.openPaths?.(this) ?? [])].some((a) => !done.has(a));
+      if (waiting) {
+        if (names !== soFar!.names) {
+          names = soFar!.names!;
           this.takeScan({ members: names.members, files: new Map(), problems: [], stoppedAt: names.stoppedAt });
           this.clearJudgements();
         }
-        this.files = soFar.parts?.files ?? this.files;
+        this.files = soFar!.parts?.files ?? this.files;
         this.judgeOpenOnNames(done);
       }
       await new Promise<void>((r) => (wake = r));
