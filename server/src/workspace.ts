@@ -381,7 +381,6 @@ export class TreeModel {
     this.deferred.clear();
     this.draining = false;
 
-
     const n = this.tree.events.length;
     const progress = n >= (this.opts.progressThreshold ?? 2000) && this.host.beginProgress ? await this.host.beginProgress(`hcron: loading ${this.server ?? this.root}`) : undefined;
     try {
@@ -446,6 +445,7 @@ export class TreeModel {
     if (disk.length) await this.diskChanged(disk);
   }
 
+  /** A read (or the names of one) becomes the tree. */
   private takeScan(scan: Pick<ScanResult, 'members' | 'files' | 'problems' | 'stoppedAt'>) {
     this.members = scan.members;
     this.files = scan.files;
@@ -456,6 +456,7 @@ export class TreeModel {
     this.buildTree();
   }
 
+  /** Forget every judgement, index and finding (a new tree is judged from scratch). */
   private clearJudgements() {
     this.js.clear();
     this.recent.clear();
