@@ -65,7 +65,22 @@ let settings: Settings = parseSettings(null);
 let workspace!: Workspace;
 let lastConfigJson = '';
 let lastConfig: ModelOptions['config'] | undefined;
-const watchers: { close(): void }[] = [];
+/** The watchers of each tree (closed when its workspace folder is removed, and at shutdown). */
+const watchers = new Map<TreeModel, { close(): void }[]>();
+const addWatcher = (model: TreeModel, w: { close(): void }) => {
+  if (model.disposed) return w.close();
+  let list = watchers.get(model);
+  if (!list) watchers.set(model, (list = []));
+  list.push(w);
+};
+const closeWatchers = (list: { close(): void }[]) => {
+  for (const w of list)
+    try {
+      w.close();
+    } catch {
+      /* already closed */
+    }
+};
 const stallShown = new Map<TreeModel, number>();
 
 // Document notifications and settings changes are applied in order, after
@@ -154,6 +169,27 @@ async function fetchSettings(fallback?: unknown): Promise<Settings> {
   return parseSettings(fallback);
 }
 
+/**
+ * After a workspace folder is removed: forget the trees nothing shows any more
+ * (not below a remaining folder, not named by hcron.eventTrees, no document
+ * open in them); their diagnostics are cleared and their watchers closed.
+ */
+function dropUnshownTrees() {
+  const inside = (root: string, dir: string) => root === dir || root.startsWith(dir.endsWith(path.sep) ? dir : dir + path.sep);
+  const named = new Set(treesFromSetting(settings.eventTrees, folders).map((t) => path.resolve(t.root)));
+  let dropped: TreeModel | undefined;
+  for (const model of [...workspace.trees.values()]) {
+    if (folders.some((f) => inside(model.root, path.resolve(f))) || named.has(model.root) || positions.openArchives(model).size) continue;
+    log(`${model.root}: no longer in the workspace, forgotten`);
+    workspace.removeTree(model);
+    publisher.forgetTree(model);
+    closeWatchers(watchers.get(model) ?? []);
+    watchers.delete(model);
+    dropped = model;
+  }
+  if (dropped) host.statusesChanged(dropped); // the client asks hcron/trees again
+}
+
 function discover(inFolders: string[]) {
   for (const f of inFolders) for (const t of takeFound(f)) workspace.addTree(t.root, t.server);
   for (const t of treesFromSetting(settings.eventTrees, folders)) workspace.addTree(t.root, t.server);
@@ -167,7 +203,7 @@ function watch(model: TreeModel) {
     const globPattern = rel ? { baseUri: URI.file(model.root).toString(), pattern: '**/*' } : `${model.root.split(path.sep).join('/')}/**/*`;
     connection.client
       .register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern, kind: WatchKind.Create | WatchKind.Change | WatchKind.Delete }] })
-      .then((d) => watchers.push({ close: () => d.dispose() }))
+      .then((d) => addWatcher(model, { close: () => d.dispose() }))
       .catch((e) => log(`registering the file watcher failed: ${e?.message ?? e}; watching with Node`) ?? nodeWatch(model));
     return;
   }
@@ -189,7 +225,7 @@ function nodeWatch(model: TreeModel) {
       }, 50);
     });
     w.on('error', (e) => log(`watching ${model.root} failed: ${e.message}`));
-    watchers.push(w);
+    addWatcher(model, w);
   } catch (e) {
     log(`cannot watch ${model.root}: ${(e as Error).message}`);
   }
@@ -239,6 +275,7 @@ connection.onInitialized(async () => {
         enqueue('workspace folders', () => {
           const added = e.added.map((f) => pathOfUri(f.uri)).filter((p): p is string => !!p);
           folders = [...folders.filter((f) => !e.removed.some((r) => pathOfUri(r.uri) === f)), ...added];
+          if (e.removed.length) dropUnshownTrees();
           discover(added);
         }),
       );
@@ -303,13 +340,8 @@ connection.onExit(() => {
 });
 
 connection.onShutdown(() => {
-  for (const w of watchers.splice(0)) {
-    try {
-      w.close();
-    } catch {
-      /* already closed */
-    }
-  }
+  for (const list of watchers.values()) closeWatchers(list);
+  watchers.clear();
 });
 
 registerDefinition(() => env, positions);

@@ -195,6 +195,8 @@ export class TreeModel {
   readonly src: TextSource;
   readonly state: WorkspaceState;
   loaded = false;
+  /** Removed from the workspace (dispose): nothing of it is published any more. */
+  disposed = false;
   ready: Promise<void>;
   private resolveReady!: () => void;
   private readyResolved = false;
@@ -557,6 +559,14 @@ export class TreeModel {
     }
     for (const f of files) this.earlyFiles.add(f);
     if (files.size) this.host.publish(this, files, files);
+  }
+
+  /** The tree is no longer shown (its workspace folder was removed): stop loading and retrying. */
+  dispose(): void {
+    this.disposed = true;
+    this.gen++;
+    if (this.retry) clearTimeout(this.retry.timer);
+    this.retry = undefined;
   }
 
   private get reader(): TreeReader {
@@ -1179,6 +1189,20 @@ export class Workspace {
     for (const [uri, d] of this.docs) if (!d.model && model.archiveOf(d.fsPath)) this.attach(uri, d);
     model.load().catch((e) => this.host.log(`loading ${r} failed: ${(e as Error)?.stack ?? e}`));
     return model;
+  }
+
+  /** Forget a tree (its workspace folder was removed); documents open in it are attached to another tree holding them, if any. */
+  removeTree(model: TreeModel): void {
+    if (this.trees.get(model.root) !== model) return;
+    this.trees.delete(model.root);
+    model.dispose();
+    for (const [uri, d] of this.docs)
+      if (d.model === model) {
+        d.model = undefined;
+        d.archive = undefined;
+        d.key = undefined;
+        this.attach(uri, d);
+      }
   }
 
   /** The tree holding a filesystem path (the deepest root wins). */

@@ -71,7 +71,7 @@ export function posOf(text, needle, delta = 0) {
  * Start the server on a workspace folder. Answers workspace/configuration with
  * `settings`, records registrations and $/progress.
  */
-export async function startServer({ folder, settings = {}, capabilities, initializationOptions, nodeArgs = [], env } = {}) {
+export async function startServer({ folder, folders = [folder], settings = {}, capabilities, initializationOptions, nodeArgs = [], env } = {}) {
   const child = cp.spawn(process.execPath, [...nodeArgs, SERVER_BIN, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env: env && { ...process.env, ...env } });
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d));
@@ -129,7 +129,7 @@ export async function startServer({ folder, settings = {}, capabilities, initial
   s.init = await conn.sendRequest('initialize', {
     processId: process.pid,
     rootUri: uriOf(folder),
-    workspaceFolders: [{ uri: uriOf(folder), name: path.basename(folder) }],
+    workspaceFolders: folders.map((f) => ({ uri: uriOf(f), name: path.basename(f) })),
     capabilities: caps,
     initializationOptions,
   });

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import rpc from 'vscode-jsonrpc/node';
 import { generateRealistic } from '../bench/gen-realistic.mjs';
-import { seedWorkspace, startServer, tmpDir, pathOf } from './helpers.mjs';
+import { seedWorkspace, startServer, tmpDir, pathOf, uriOf } from './helpers.mjs';
 
 const EVENT = (extra = []) =>
   ['as_user=', 'host=h1.example.com', 'command=/bin/true', 'notify_email=', 'notify_message=', 'when_month=*', 'when_day=*', 'when_hour=*', 'when_minute=7', 'when_dow=*', ...extra].join('\n') + '\n';
@@ -32,6 +32,42 @@ describe('tree discovery', () => {
     } finally {
       await s.shutdown();
       fs.rmSync(ws, { recursive: true, force: true });
+    }
+  });
+
+  it('a removed workspace folder takes its tree along (diagnostics cleared, not listed); added again, it is back', async () => {
+    const a = tmpDir();
+    const b = tmpDir();
+    const job = (ws) => path.join(ws, '.hcron/s.example.com/events/job');
+    for (const ws of [a, b]) {
+      fs.mkdirSync(path.dirname(job(ws)), { recursive: true });
+      fs.writeFileSync(job(ws), EVENT(['failover_event=/missing']));
+    }
+    const s = await startServer({ folder: a, folders: [a, b] });
+    const roots = async () => (await s.request('hcron/trees')).trees.map((t) => t.root).sort();
+    const change = (added, removed) =>
+      s.conn.sendNotification('workspace/didChangeWorkspaceFolders', { event: { added: added.map((f) => ({ uri: uriOf(f), name: path.basename(f) })), removed: removed.map((f) => ({ uri: uriOf(f), name: path.basename(f) })) } });
+    try {
+      for (const ws of [a, b]) await s.diags(job(ws), (d) => d.some((x) => x.code === 'chain-missing'));
+      assert.deepEqual(await roots(), [a, b].map((ws) => path.dirname(job(ws))).sort());
+      change([], [b]);
+      await s.diags(job(b), (d) => d.length === 0);
+      assert.deepEqual(await roots(), [path.dirname(job(a))]);
+      assert.ok(s.logs.some((l) => l.includes('no longer in the workspace')));
+      // a change on disk in the removed folder publishes nothing
+      const before = s.publications.length;
+      fs.writeFileSync(job(b), EVENT(['failover_event=/other-missing']));
+      s.watched([[job(b), 2]]);
+      await new Promise((r) => setTimeout(r, 300));
+      assert.deepEqual(s.publications.slice(before).filter((p) => p.path === job(b)), []);
+      // the folder that stays is untouched
+      assert.ok(s.diagnostics.get(job(a)).diagnostics.some((x) => x.code === 'chain-missing'));
+      change([b], []);
+      await s.diags(job(b), (d) => d.some((x) => x.code === 'chain-missing' && x.message.includes('/other-missing')));
+      assert.deepEqual(await roots(), [a, b].map((ws) => path.dirname(job(ws))).sort());
+    } finally {
+      await s.shutdown();
+      for (const ws of [a, b]) fs.rmSync(ws, { recursive: true, force: true });
     }
   });
 

@@ -9,7 +9,7 @@
 import { Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, DiagnosticTag } from 'vscode-languageserver/node';
 import type { Finding, Severity } from '../engine/lint';
 import type { TreeModel } from '../workspace';
-import type { Env, Positions } from './common';
+import { pathOfUri, type Env, type Positions } from './common';
 
 export const DEBOUNCE_MS = 50;
 export const MAX_FILES = 5000;
@@ -138,6 +138,7 @@ export class DiagnosticsPublisher {
 
   private send(uri: string, model: TreeModel, archive: string): void {
     const env = this.env();
+    if (model.disposed) return;
     try {
       const isOpen = this.positions.isOpen(model, archive);
       // a (re)load is under way: its findings are half made; its end publishes this file
@@ -157,6 +158,24 @@ export class DiagnosticsPublisher {
       this.onPublished?.(uri, diagnostics.length);
     } catch (e) {
       env.log(`publishing diagnostics for ${uri} failed: ${(e as Error)?.stack ?? e}`);
+    }
+  }
+
+  /** A tree removed from the workspace: clear what was published for its files, and publish nothing more of it. */
+  forgetTree(model: TreeModel): void {
+    const env = this.env();
+    for (const [uri, p] of this.afterLoad) if (p.model === model) this.afterLoad.delete(uri);
+    for (const [uri, p] of this.pending)
+      if (p.model === model) {
+        if (p.timer) clearTimeout(p.timer);
+        this.pending.delete(uri);
+      }
+    for (const uri of [...this.lastSent.keys()]) {
+      const fsPath = pathOfUri(uri);
+      if (!fsPath || !model.archiveOf(fsPath)) continue;
+      if (this.nonEmpty.has(uri)) void env.connection.sendDiagnostics({ uri, diagnostics: [] });
+      this.nonEmpty.delete(uri);
+      this.lastSent.delete(uri);
     }
   }
 
