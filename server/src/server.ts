@@ -24,6 +24,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
 import { treeRootFor, treesFromSetting } from './discovery';
+import { METHODS } from './protocol';
 import { Env, pathOfUri, Positions } from './features/common';
 import { registerCompletion, TRIGGER_CHARACTERS } from './features/completion';
 import { registerCustom } from './features/custom';
@@ -104,7 +105,7 @@ const host: WorkspaceHost = {
     treesChangedTimer = setTimeout(() => {
       treesChangedTimer = undefined;
       refreshEditing(env, caps);
-      void connection.sendNotification('hcron/treesChanged');
+      void connection.sendNotification(METHODS.treesChanged);
     }, 100);
   },
   beginProgress: async (title) => {
@@ -258,7 +259,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
       documentLinkProvider: { resolveProvider: false },
       ...editingCapabilities(),
       workspace: { workspaceFolders: { supported: true, changeNotifications: true }, ...editingCapabilities().workspace },
-      experimental: { hcron: { requests: ['hcron/trees', 'hcron/statusText', 'hcron/expand', ...EDITING_REQUESTS], notifications: ['hcron/treesChanged'] } },
+      experimental: { hcron: { requests: [METHODS.trees, METHODS.statusText, METHODS.expand, ...EDITING_REQUESTS], notifications: [METHODS.treesChanged] } },
     },
     serverInfo: { name: 'hcron-language-server', version: VERSION },
   };

@@ -1,4 +1,4 @@
-// The requests the VS Code client uses beyond LSP (client/src/protocol.ts):
+// The requests the VS Code client uses beyond LSP (their shapes: ../protocol.ts):
 //   hcron/trees       every tree with every event's status
 //   hcron/statusText  hcron-info -es text of one tree
 //   hcron/expand      an event as hcron would run it
@@ -15,21 +15,9 @@ import type { TreeModel } from '../workspace';
 import { finish, STEP } from '../service/steps';
 import type { Steps } from '../service/types';
 import { docTarget, Env, guarded, Positions, sliced, waitOrCancel } from './common';
+import { METHODS, TreeEvent, TreeInfo } from '../protocol';
 
-export interface TreeEvent {
-  name: string;
-  status: 'accepted' | 'rejected' | 'dropped' | 'ignored';
-  type: string;
-  reason: string;
-  uri: string;
-}
-
-export interface TreeInfo {
-  root: string;
-  server: string;
-  counts: { accepted: number; rejected: number; templates: number; dropped: number; ignored: number };
-  events: TreeEvent[];
-}
+export type { TreeEvent, TreeInfo } from '../protocol';
 
 export function treeInfo(model: TreeModel, positions: Positions): TreeInfo {
   return finish(treeInfoSteps(model, positions));
@@ -84,8 +72,8 @@ const TRIGGERS = new Set(['clock', 'next', 'failover', 'ondemand']);
 export function registerCustom(env: () => Env, positions: Positions): void {
   const c = env().connection;
   c.onRequest(
-    'hcron/trees',
-    guarded(env, 'hcron/trees', { trees: [] as TreeInfo[] }, async (_p: unknown, token) => {
+    METHODS.trees,
+    guarded(env, METHODS.trees, { trees: [] as TreeInfo[] }, async (_p: unknown, token) => {
       await waitOrCancel(env().settled(), token);
       const trees: TreeInfo[] = [];
       for (const m of env().workspace.trees.values()) {
@@ -96,8 +84,8 @@ export function registerCustom(env: () => Env, positions: Positions): void {
     }),
   );
   c.onRequest(
-    'hcron/statusText',
-    guarded(env, 'hcron/statusText', { text: '' }, async (p: { root?: string }, token) => {
+    METHODS.statusText,
+    guarded(env, METHODS.statusText, { text: '' }, async (p: { root?: string }, token) => {
       await waitOrCancel(env().settled(), token);
       if (!p || typeof p.root !== 'string') throw new ResponseError(ErrorCodes.InvalidParams, 'hcron/statusText wants { root: string }');
       const m = findTree(env(), p.root);
@@ -107,8 +95,8 @@ export function registerCustom(env: () => Env, positions: Positions): void {
     }),
   );
   c.onRequest(
-    'hcron/expand',
-    guarded(env, 'hcron/expand', { text: '' }, async (p: { uri?: string; trigger?: string; after?: string; asName?: string }, token) => {
+    METHODS.expand,
+    guarded(env, METHODS.expand, { text: '' }, async (p: { uri?: string; trigger?: string; after?: string; asName?: string }, token) => {
       if (!p || typeof p.uri !== 'string') throw new ResponseError(ErrorCodes.InvalidParams, 'hcron/expand wants { uri: string }');
       if (p.trigger !== undefined && !TRIGGERS.has(p.trigger)) throw new ResponseError(ErrorCodes.InvalidParams, 'trigger must be clock, next, failover or ondemand');
       const t = await docTarget(env(), positions, p.uri, token);
