@@ -156,8 +156,9 @@ export function workerReader(timeoutMs: number, script = path.join(__dirname, 'r
     });
   };
 
-  const scanNow = async (p: string, limits: ScanLimits, soFar: Watched): Promise<ScanResult> => {
-    const r = await ask({ op: 'scan', path: p, limits: { maxMembers: limits.maxMembers, maxFileBytes: limits.maxFileBytes }, names: true }, soFar);
+  /** `names`: walk the names first and send them (only when someone may watch: the walk costs ~17% of a read). */
+  const scanNow = async (p: string, limits: ScanLimits, soFar: Watched, names: boolean): Promise<ScanResult> => {
+    const r = await ask({ op: 'scan', path: p, limits: { maxMembers: limits.maxMembers, maxFileBytes: limits.maxFileBytes }, names }, soFar);
     if (r.error !== undefined) throw new Error(r.error);
     return r.scan!;
   };
@@ -178,13 +179,13 @@ export function workerReader(timeoutMs: number, script = path.join(__dirname, 'r
         if (watch && (early.soFar.names || early.soFar.parts)) watch(early.soFar);
         return early.scan;
       }
-      return scanNow(p, limits, { watch });
+      return scanNow(p, limits, { watch }, watch !== undefined);
     },
     prefetch(p, limits = DEFAULT_LIMITS) {
       const key = keyOf(p, limits);
       if (prefetched.has(key)) return;
       const soFar: Watched = {};
-      const scan = scanNow(p, limits, soFar);
+      const scan = scanNow(p, limits, soFar, true); // its taker watches
       scan.catch(() => undefined); // a read nobody takes fails quietly; the one who takes it sees the error
       prefetched.set(key, { scan, soFar, timer: setTimeout(() => prefetched.delete(key), PREFETCH_MS).unref() });
     },

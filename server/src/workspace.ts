@@ -530,30 +530,28 @@ export class TreeModel {
       if (!content) continue;
       const own = this.namesOfContent(content);
       if (!own.length) continue;
-      const mine = own.filter((x) => this.tree.eventsByName.has(x));
       const misses = (this.misses = new Set<string>());
       try {
-        const judged = [...mine];
-        for (const x of mine) this.judgeRef(this.tree.eventsByName.get(x)!);
-        for (const x of mine)
-          for (const p of chainPieces(this.js.get(x)!)) {
-            const ref = this.tree.eventsByName.get(p.name);
-            if (ref && !judged.includes(p.name)) {
-              this.judgeRef(ref);
-              judged.push(p.name);
-            }
+        // judged again at each try: more texts have been read since the last one
+        const judged = new Set<string>();
+        this.judgeOwnAndTargets(own, (name) => {
+          const ref = this.tree.eventsByName.get(name);
+          if (ref && !judged.has(name)) {
+            judged.add(name);
+            this.judgeRef(ref);
           }
+        });
         // a text not read yet: try again with the next part
         if ([...misses].some((p) => this.tree.members.get(p)?.kind === 'file')) continue;
         done.add(archive);
         // hcron loads no event at all when a file is not UTF-8: only the full read knows
-        if (judged.some((x) => [...this.js.get(x)!.deps].some((d) => this.files.get(d)?.invalidUtf8 !== undefined))) continue;
+        if ([...judged].some((x) => [...this.js.get(x)!.deps].some((d) => this.files.get(d)?.invalidUtf8 !== undefined))) continue;
         // an include fragment? its includers are known once every text is read
-        if (mine.some((x) => this.js.get(x)!.reason.startsWith('not fully specified'))) continue;
+        if (own.some((x) => this.js.get(x)!.reason.startsWith('not fully specified'))) continue;
       } finally {
         this.misses = undefined;
       }
-      for (const x of mine) this.lintOne(x, undefined);
+      for (const x of own) this.lintOne(x, undefined);
       files.add(archive);
       if (content !== archive) files.add(content);
     }
@@ -625,12 +623,9 @@ export class TreeModel {
       }
       if (includers.length > 200) continue;
       const own = this.namesOfContent(content);
-      for (const x of [...own, ...includers]) judge(x);
-      for (const x of own) {
-        const j = this.js.get(x);
-        if (j) for (const p of chainPieces(j)) judge(p.name);
-        lint.push(x);
-      }
+      for (const x of includers) judge(x);
+      this.judgeOwnAndTargets(own, judge);
+      lint.push(...own);
       files.add(archive);
       if (content !== archive) files.add(content);
     }
@@ -638,6 +633,15 @@ export class TreeModel {
     for (const x of lint) this.lintOne(x, undefined);
     this.host.publish(this, files, files);
     return true;
+  }
+
+  /** An open file's events (the file's and its symlinks' names) and their chain targets: what their findings read. */
+  private judgeOwnAndTargets(own: string[], judge: (name: string) => void) {
+    for (const x of own) judge(x);
+    for (const x of own) {
+      const j = this.js.get(x);
+      if (j) for (const p of chainPieces(j)) judge(p.name);
+    }
   }
 
   /** New settings: judge everything again (the scan is kept unless the config changes what is ignored). */

@@ -165,11 +165,7 @@ export class DiagnosticsPublisher {
   forgetTree(model: TreeModel): void {
     const env = this.env();
     for (const [uri, p] of this.afterLoad) if (p.model === model) this.afterLoad.delete(uri);
-    for (const [uri, p] of this.pending)
-      if (p.model === model) {
-        if (p.timer) clearTimeout(p.timer);
-        this.pending.delete(uri);
-      }
+    for (const [uri, p] of this.pending) if (p.model === model) this.clear(uri);
     for (const uri of [...this.lastSent.keys()]) {
       const fsPath = pathOfUri(uri);
       if (!fsPath || !model.archiveOf(fsPath)) continue;
