@@ -9,6 +9,7 @@ const entries = [
   { in: 'server/src/server.ts', out: 'server' },
   { in: 'server/src/readerWorker.ts', out: 'reader' },
   { in: 'server/src/watchdogWorker.ts', out: 'watchdog' },
+  { in: 'server/src/cli/scanWorker.ts', out: 'scan-worker' },
   { in: 'client/src/extension.ts', out: 'client' },
 ].filter((e) => existsSync(e.in));
 

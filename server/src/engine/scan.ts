@@ -31,7 +31,17 @@ export interface ScanLimits {
    * server's reading thread sends this first, then reads the tree.
    */
   namesOnly?: boolean;
+  /**
+   * Folder listings (decoded and sorted) by archive path. A folder found here
+   * is taken out and not listed again; one listed is put in. hcron-check
+   * status's reading thread walks the names first, then reads the tree with
+   * the same listings.
+   */
+  listings?: Map<string, Listing>;
 }
+
+/** A folder's entries as the walk uses them: in hcron's order, with names as Python decodes them. */
+export type Listing = { d: fs.Dirent<Buffer>; name: string; clean: boolean }[];
 
 /** Members read since the previous part, in walk order, and the texts of the regular files among them. */
 export interface ScanPart {
@@ -241,16 +251,23 @@ export function scanEventsDir(root: string, limits: ScanLimits = DEFAULT_LIMITS)
 
   const addDir = (fsPath: FsPath, arc: string, depth: number): void => {
     members.push({ path: arc, kind: 'dir' });
-    let listed: fs.Dirent<Buffer>[];
-    try {
-      listed = watched(fsPath, () => fs.readdirSync(fsPath, { withFileTypes: true, encoding: 'buffer' }));
-    } catch (e) {
-      stoppedAt = { path: arc, message: `cannot list folder (${errText(e)}): hcron's reload stops here, everything after it in walk order is missing` };
-      throw new Stop();
+    let entries = limits.listings?.get(arc);
+    if (entries) limits.listings!.delete(arc);
+    else {
+      let listed: fs.Dirent<Buffer>[];
+      try {
+        listed = watched(fsPath, () => fs.readdirSync(fsPath, { withFileTypes: true, encoding: 'buffer' }));
+      } catch (e) {
+        stoppedAt = { path: arc, message: `cannot list folder (${errText(e)}): hcron's reload stops here, everything after it in walk order is missing` };
+        throw new Stop();
+      }
+      // Names as Python sees them (bytes that are not UTF-8 become lone surrogates), sorted by code point.
+      entries = listed.map((d) => ({ d, ...fsDecode(d.name) }));
+      entries.sort((a, b) => compareCodePoints(a.name, b.name));
+      limits.listings?.set(arc, entries);
     }
-    // Names as Python sees them (bytes that are not UTF-8 become lone surrogates), sorted by code point.
-    const entries = listed.map((d) => ({ d, ...fsDecode(d.name) }));
-    entries.sort((a, b) => compareCodePoints(a.name, b.name));
+    // path.join's answer for a listed name (never "", "." or ".."), without its normalizing pass.
+    const dirPrefix = typeof fsPath === 'string' ? (fsPath.endsWith('/') ? fsPath : fsPath + '/') : '';
     for (const { d, name, clean } of entries) {
       if (members.length >= partSize) {
         parted += members.length;
@@ -263,7 +280,7 @@ export function scanEventsDir(root: string, limits: ScanLimits = DEFAULT_LIMITS)
         throw new Stop();
       }
       // A name that is not UTF-8 is reached through its bytes.
-      const p: FsPath = clean && typeof fsPath === 'string' ? path.join(fsPath, name) : Buffer.concat([Buffer.from(fsPath), Buffer.from('/'), d.name]);
+      const p: FsPath = clean && typeof fsPath === 'string' ? dirPrefix + name : Buffer.concat([Buffer.from(fsPath), Buffer.from('/'), d.name]);
       const a = arc + '/' + name;
       if (depth + 1 > PY_TAR_MAX_DEPTH) {
         stoppedAt = {

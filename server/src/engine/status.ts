@@ -5,7 +5,7 @@ import { HcronConfig, numberSetting } from './config';
 import { Context, EventType, judgeEvent, Judgement, status, TextSource } from './event';
 import { compareCodePoints } from './py';
 import { TREE_WORK_BUDGET } from './substitute';
-import { EventTree } from './tree';
+import { EventRef, EventTree } from './tree';
 import { StatusJudge } from './verdict';
 
 export interface StatusRecord {
@@ -43,17 +43,13 @@ export function treeFatal(tree: EventTree, invalidUtf8: (path: string) => number
 /** Judge every event; with keep=false only the records are kept (the status command: less memory, less GC). */
 export function judgeTree(tree: EventTree, src: TextSource, ctx: Context, invalidUtf8: (path: string) => number | undefined, keep = true): TreeVerdict {
   const noEvents = treeFatal(tree, invalidUtf8);
-  const max = numberSetting(tree.config, 'max_events_per_user', 25);
-  if (noEvents) return { noEvents, judgements: [], records: [], limitFrom: Infinity, capped: [] };
+  const max = maxEvents(tree);
+  if (noEvents) return fatalVerdict(noEvents);
   const capped: TreeVerdict['capped'] = [];
   if (!keep) {
     // Verdicts only (verdict.ts: the same answers as judgeEvent without positions).
     const sj = new StatusJudge(tree, src, ctx);
-    const recs = tree.events.map((e, i): StatusRecord => {
-      const v = sj.judge(e);
-      if (v.capped) capped.push({ name: e.name, message: v.capped });
-      return { name: e.name, type: v.type, reason: i + 1 >= max ? 'maximum events reached' : v.reason, status: status(v.type) };
-    });
+    const recs = tree.events.map((e, i) => statusRecord(sj, e, i, max, capped));
     return { judgements: [], records: recs, limitFrom: limitFrom(max), capped };
   }
   // One line-pass cache (kept if the caller has one) and one substitution work budget per tree.
@@ -64,6 +60,22 @@ export function judgeTree(tree: EventTree, src: TextSource, ctx: Context, invali
     return j;
   });
   return { judgements, records: records(judgements, max), limitFrom: limitFrom(max), capped };
+}
+
+/** The verdict when hcron loads no event at all. */
+export function fatalVerdict(noEvents: NonNullable<TreeVerdict['noEvents']>): TreeVerdict {
+  return { noEvents, judgements: [], records: [], limitFrom: Infinity, capped: [] };
+}
+
+export function maxEvents(tree: EventTree): number {
+  return numberSetting(tree.config, 'max_events_per_user', 25);
+}
+
+/** The record of the event at load position i (0-based), judged by sj; a cap's note goes to `capped`. */
+export function statusRecord(sj: StatusJudge, e: EventRef, i: number, max: number, capped: TreeVerdict['capped']): StatusRecord {
+  const v = sj.judge(e);
+  if (v.capped) capped.push({ name: e.name, message: v.capped });
+  return { name: e.name, type: v.type, reason: i + 1 >= max ? 'maximum events reached' : v.reason, status: status(v.type) };
 }
 
 export function limitFrom(max: number): number {
