@@ -6,6 +6,7 @@
 // function of the tree and the texts), and the last few are kept.
 
 import { Judgement } from './engine/event';
+import { IndexedVerdict } from './engine/verdict';
 
 /** Re-judges one event (the model's texts are the ones its compact form was made from). */
 export type Rejudge = (c: CompactJudgement) => Judgement;
@@ -40,6 +41,11 @@ export class CompactJudgement implements Judgement {
     this.runnable = j.runnable;
     this.when = j.when;
     this.depList = deps ?? [...j.deps];
+  }
+
+  /** From a load's indexed verdict (no whole judgement made). */
+  static of(ref: Judgement['ref'], v: IndexedVerdict, rejudge: Rejudge, deps: string[]): CompactJudgement {
+    return new CompactJudgement({ ref, type: v.type, reason: v.reason, stage: v.stage, runnable: v.runnable, when: v.when } as Judgement, rejudge, deps);
   }
 
   get deps(): Set<string> {

@@ -25,7 +25,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
 import { treeRootFor, treesFromSetting } from './discovery';
 import { METHODS } from './protocol';
-import { Env, pathOfUri, Positions } from './features/common';
+import { Env, noteActivity, pathOfUri, Positions, whenIdle } from './features/common';
 import { registerCompletion, TRIGGER_CHARACTERS } from './features/completion';
 import { registerCustom } from './features/custom';
 import { EDITING_REQUESTS, editingCapabilities, refreshEditing, registerEditing } from './features/editing';
@@ -89,6 +89,7 @@ const stallShown = new Map<TreeModel, number>();
 let markInitialized!: () => void;
 let queue: Promise<void> = new Promise((r) => (markInitialized = r));
 function enqueue(what: string, fn: () => void | Promise<void>): void {
+  noteActivity();
   queue = queue.then(fn).catch((e) => log(`${what} failed: ${(e as Error)?.stack ?? e}`));
 }
 
@@ -100,6 +101,7 @@ const host: WorkspaceHost = {
   log,
   publish: (model, files, force) => publisher.publish(model, files, force),
   openPaths: (model) => positions.openArchives(model),
+  whenIdle,
   statusesChanged: () => {
     if (treesChangedTimer) return;
     treesChangedTimer = setTimeout(() => {

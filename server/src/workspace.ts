@@ -26,6 +26,9 @@ import { seconds } from './readWatch';
 import { TREE_WORK_BUDGET } from './engine/substitute';
 import { configContext, StatusRecord, treeFatal } from './engine/status';
 import { EventRef, EventTree, Member, nameOf } from './engine/tree';
+import { IndexedVerdict, StatusJudge } from './engine/verdict';
+import { EarlyVerdicts } from './earlyVerdicts';
+import { NameSets } from './nameSets';
 import { SeveritySetting } from './settings';
 
 /** LintState plus what the language service and the server need beyond the engine's contract. */
@@ -50,6 +53,8 @@ export interface ModelHost {
   openPaths?(model: TreeModel): Set<string>;
   /** A read of the tree did not answer in time (one line to show the user). */
   stalled?(model: TreeModel, message: string): void;
+  /** Undefined when no request is being answered lately, else resolves when none is (background work gives way to requests). */
+  whenIdle?(): Promise<void> | undefined;
   /** Report loading progress; returns a reporter or undefined. */
   beginProgress?(title: string): Promise<ProgressReporter | undefined>;
 }
@@ -89,9 +94,13 @@ export function walkCompare(a: string, b: string): number {
 }
 
 const TREE_KEY = '\u0000tree';
+/** What the reverse indexes file an event under. */
+type IndexRecord = Pick<IndexedVerdict, 'deps' | 'keys' | 'targets' | 'chains'>;
 const NONE: string[] = [];
 /** Above this many events to re-lint after one change, those not judged again are linted in the background. */
 const INLINE_LINT = 200;
+/** A load's background lint works this long between turns (a request waits at most about that). */
+const LINT_SLICE_MS = 3;
 
 function sameFinding(a: Finding, b: Finding): boolean {
   if (a.file !== b.file || a.start !== b.start || a.end !== b.end || a.severity !== b.severity || a.code !== b.code || a.message !== b.message || a.event !== b.event) return false;
@@ -175,10 +184,10 @@ export class TreeModel {
   private readonly rejudge: Rejudge = (c) => this.recent.get(c, () => this.judgeAgain(c));
   private order = new Map<string, number>();
   private ordered: string[] = [];
-  private readonly deps = new Map<string, Set<string>>();
-  private readonly includeKeys = new Map<string, Set<string>>();
-  private readonly includersIdx = new Map<string, Set<string>>();
-  private readonly chainers = new Map<string, Set<string>>();
+  private readonly deps = new NameSets();
+  private readonly includeKeys = new NameSets();
+  private readonly includersIdx = new NameSets();
+  private readonly chainers = new NameSets();
   /** chainers of a name sorted by load order, kept until the index or the order changes (hovers read them often). */
   private readonly sortedChainers = new Map<string, string[]>();
   private readonly indexed = new Map<string, { deps: string[]; keys: string[]; targets: string[]; chains: string[] }>();
@@ -189,11 +198,19 @@ export class TreeModel {
   private draining = false;
   /** While judging from names (readJudgingOpen): the texts asked for and not read yet. */
   private misses?: Set<string>;
+  /** Verdicts judged while the tree was read (earlyVerdicts.ts), and the names they were judged on. */
+  private early?: EarlyVerdicts;
+  private earlyNames?: ScanNames;
+  /** The early verdicts a load's judging pass takes (judgeOpenFirst reads their includes). */
+  private loadEarly?: EarlyVerdicts;
   /** Files published from names: the load publishes them again. */
   private readonly earlyFiles = new Set<string>();
 
   readonly src: TextSource;
   readonly state: WorkspaceState;
+  /** Every event is judged and indexed: requests are answered and edits applied (the findings may still be in the making). */
+  judged = false;
+  /** Every event's findings are made too: closed files are published. */
   loaded = false;
   /** Removed from the workspace (dispose): nothing of it is published any more. */
   disposed = false;
@@ -207,6 +224,8 @@ export class TreeModel {
   private busy: Promise<void> = Promise.resolve();
   /** Time the last full load took (ms), for logs and benchmarks. */
   loadMs = 0;
+  /** Time until every event of the last load was judged (ms). */
+  judgedMs = 0;
   /** The last read that did not answer in time, while the tree is shown as read before it (or empty). */
   stalled?: ReadStalled;
   private retry?: { timer: NodeJS.Timeout; delay: number };
@@ -338,7 +357,7 @@ export class TreeModel {
     return [...this.byFile.keys()];
   }
 
-  private sortedByLoad(s: Set<string> | undefined): string[] {
+  private sortedByLoad(s: Iterable<string> | undefined): string[] {
     if (!s) return [];
     return [...s].sort((a, b) => (this.order.get(a) ?? 0) - (this.order.get(b) ?? 0));
   }
@@ -356,6 +375,7 @@ export class TreeModel {
       this.ready = new Promise((r) => (this.resolveReady = r));
     }
     this.loaded = false;
+    this.judged = false;
     // files with findings now: the load publishes them again (cleared if their findings went)
     const oldFiles = new Set(this.byFile.keys());
     let scan: ScanResult;
@@ -377,8 +397,16 @@ export class TreeModel {
     if (gen !== this.gen) return;
     for (const f of this.earlyFiles) oldFiles.add(f);
     this.earlyFiles.clear();
-    this.takeScan(scan);
+    // verdicts judged during the read hold for the same tree, except those that read a document edited meanwhile
+    const early = this.early && this.earlyNames && this.early.tree.config === this.config && this.early.usable(scan.members, scan.stoppedAt, this.earlyNames.stoppedAt) ? this.early : undefined;
+    this.early = this.earlyNames = undefined;
+    if (early) {
+      for (const [name, v] of early.verdicts) if (v && v.deps.some((d) => this.pendingContent.has(d))) early.verdicts.delete(name);
+      this.ctx.workBudget = early.budget; // what the early verdicts spent of the tree's budget is spent
+    }
+    this.takeScan(scan, early?.tree);
     this.clearJudgements();
+    this.loadEarly = early;
     this.pendingContent.clear();
     this.deferred.clear();
     this.draining = false;
@@ -395,17 +423,16 @@ export class TreeModel {
         await yieldNow();
         if (gen !== this.gen) return;
       }
-      // Each event is linted (and made compact) as soon as what its findings
-      // read is judged: its chain targets and, for a template, its symlinks.
-      // The others wait for the end of the pass, whole.
+      // Every event is judged for its verdict and what the indexes need
+      // (StatusJudge.judgeIndexed: no lines or positions kept), whole only where
+      // that declines or a document shows it. Then requests are answered; the
+      // findings follow in the background (lintInBackground).
       let open = this.host.openPaths?.(this) ?? new Set<string>();
-      const waiting: string[] = [];
+      const quick = KEEP_WHOLE ? undefined : new StatusJudge(this.tree, this.src, this.ctx, this.ctx.workBudget);
       let slice = performance.now();
       for (let i = 0; i < n; i++) {
-        const name = this.tree.events[i].name;
-        if (!this.js.has(name)) this.judgeRef(this.tree.events[i]); // not judged ahead for an open document
-        if (this.lintReady(name)) this.lintAndCompact(name, open);
-        else waiting.push(name);
+        const ref = this.tree.events[i];
+        if (!this.js.has(ref.name)) this.judgeForIndex(ref, quick, open, early?.verdicts); // not judged ahead for an open document
         if (performance.now() - slice > 30) {
           progress?.report(Math.floor((i / n) * 100), `judged ${i}/${n} events`);
           await yieldNow();
@@ -419,26 +446,19 @@ export class TreeModel {
           slice = performance.now();
         }
       }
-      for (const name of waiting) this.lintAndCompact(name, open);
-      // Files that other events include were linted before all their includers were known.
-      for (const t of this.includersIdx.keys()) for (const name of this.namesOfContent(t)) this.lintOne(name, undefined);
       this.relintTree(undefined);
+      this.loadEarly = undefined;
+      this.judged = true;
+      this.ctx.workBudget = undefined;
+      this.judgedMs = performance.now() - t0;
+      this.host.log(`${this.root}: ${n} events judged in ${Math.round(this.judgedMs)} ms (read ${Math.round(readMs)} ms); findings follow`);
     } finally {
       progress?.done();
     }
-    this.loaded = true;
-    this.ctx.workBudget = undefined;
-    // the line passes of every file read once are not needed after the load (shared includes are judged again cheaply)
-    this.ctx.lineCache = new Map();
-    this.loadMs = performance.now() - t0;
-    let whole = 0;
-    for (const j of this.js.values()) if (!(j instanceof CompactJudgement)) whole++;
-    this.host.log(`${this.root}: ${n} events, ${this.tree.dropped.length} dropped, ${this.tree.ignored.length} ignored, loaded in ${Math.round(this.loadMs)} ms (read ${Math.round(readMs)} ms); ${whole} judgements kept whole`);
     this.readyResolved = true;
     this.resolveReady();
-    const changed = new Set([...oldFiles, ...this.byFile.keys()]);
-    this.host.publish(this, changed, new Set());
     this.host.statusesChanged(this);
+    void this.lintInBackground(gen, t0, readMs, oldFiles, n);
     // Work that arrived while loading.
     const disk = this.pendingDisk.splice(0);
     const content = [...this.pendingContent];
@@ -447,15 +467,83 @@ export class TreeModel {
     if (disk.length) await this.diskChanged(disk);
   }
 
+  /**
+   * The load's second half, once every event is judged and indexed: every
+   * event is linted (open documents first, then in load order), in short
+   * slices so requests are answered meanwhile, and compacted. Closed files
+   * are published when all are linted (their findings read other events').
+   */
+  private async lintInBackground(gen: number, t0: number, readMs: number, oldFiles: Set<string>, n: number): Promise<void> {
+    const progress = n >= (this.opts.progressThreshold ?? 2000) && this.host.beginProgress ? await this.host.beginProgress(`hcron: checking ${this.server ?? this.root}`) : undefined;
+    try {
+      const names = this.ordered;
+      const seenOpen = new Set<string>();
+      let open = this.host.openPaths?.(this) ?? new Set<string>();
+      let slice = performance.now();
+      this.lintOpen(seenOpen, open);
+      for (let i = 0; i < names.length; i++) {
+        this.lintOne(names[i], undefined);
+        this.compact(names[i], open);
+        if (performance.now() - slice > LINT_SLICE_MS) {
+          progress?.report(Math.floor((i / names.length) * 100), `checked ${i}/${names.length} events`);
+          await yieldNow();
+          // requests first: none waits for more than one slice (the reply of the last one goes out before the next slice)
+          for (let idle = this.host.whenIdle?.(); idle; idle = this.host.whenIdle?.()) {
+            await idle;
+            await yieldNow();
+          }
+          if (gen !== this.gen) return;
+          open = this.host.openPaths?.(this) ?? open;
+          this.lintOpen(seenOpen, open);
+          slice = performance.now();
+        }
+      }
+    } finally {
+      progress?.done();
+    }
+    if (gen !== this.gen) return;
+    this.loaded = true;
+    // the line passes of every file read once are not needed after the load (shared includes are judged again cheaply)
+    this.ctx.lineCache = new Map();
+    this.loadMs = performance.now() - t0;
+    let whole = 0;
+    for (const j of this.js.values()) if (!(j instanceof CompactJudgement)) whole++;
+    this.host.log(`${this.root}: ${this.ordered.length} events, ${this.tree.dropped.length} dropped, ${this.tree.ignored.length} ignored, loaded in ${Math.round(this.loadMs)} ms (read ${Math.round(readMs)} ms, judged ${Math.round(this.judgedMs)} ms); ${whole} judgements kept whole`);
+    const changed = new Set([...oldFiles, ...this.byFile.keys()]);
+    this.host.publish(this, changed, new Set());
+  }
+
+  /** Open documents not in `seen` (now marked seen), with the regular file each shows. */
+  private *unseenOpen(open: Iterable<string>, seen: Set<string>): Generator<{ archive: string; content: string }> {
+    for (const archive of open) {
+      if (seen.has(archive)) continue;
+      seen.add(archive);
+      const content = this.tree.contentPath(archive);
+      if (content) yield { archive, content };
+    }
+  }
+
+  /** While the load lints in the background: open documents not linted yet in it, now (every event is judged). */
+  private lintOpen(seen: Set<string>, open: Set<string>) {
+    const files = new Set<string>();
+    for (const { archive, content } of this.unseenOpen(open, seen)) {
+      for (const x of this.namesOfContent(content)) this.lintOne(x, undefined);
+      files.add(archive);
+      if (content !== archive) files.add(content);
+    }
+    if (files.size) this.host.publish(this, files, files);
+  }
+
   /** A read (or the names of one) becomes the tree. */
-  private takeScan(scan: Pick<ScanResult, 'members' | 'files' | 'problems' | 'stoppedAt'>) {
+  /** `tree`: the tree of these members built already (from the names, earlyVerdicts.ts usable()). */
+  private takeScan(scan: Pick<ScanResult, 'members' | 'files' | 'problems' | 'stoppedAt'>, tree?: EventTree) {
     this.members = scan.members;
     this.files = scan.files;
     this.problems = scan.problems;
     this.stoppedAt = scan.stoppedAt;
     this.invalid.clear();
     for (const [p, f] of this.files) if (f.invalidUtf8 !== undefined) this.invalid.add(p);
-    this.buildTree();
+    this.buildTree(tree);
   }
 
   /** Forget every judgement, index and finding (a new tree is judged from scratch). */
@@ -484,8 +572,11 @@ export class TreeModel {
     let soFar: ScanSoFar | undefined;
     let wake: (() => void) | undefined;
     let settled = false;
+    /** Something came since the loop last looked (a part may come while it judges: no wake is lost). */
+    let news = false;
     const read = this.reader.scan(this.root, this.opts.limits, (s) => {
       soFar = s;
+      news = true;
       wake?.();
     });
     const end = () => {
@@ -499,24 +590,30 @@ export class TreeModel {
       if (gen === this.gen && names) this.takeScan(before);
     });
     let names: ScanNames | undefined;
+    this.early = undefined;
     const done = new Set<string>();
     while (!settled) {
-      // only for open documents not published yet (building the tree from the names costs a pass over them)
-      const waiting = soFar?.names && gen === this.gen && [...(this.host.openPaths?.(this) ?? [])].some((a) => !done.has(a));
-      if (waiting) {
-        if (names !== soFar!.names) {
-          names = soFar!.names!;
+      news = false;
+      let more = false;
+      if (soFar?.names && gen === this.gen) {
+        if (names !== soFar.names) {
+          // the tree from the names: open documents are judged on it, every event's verdict as its texts come
+          names = soFar.names;
           this.takeScan({ members: names.members, files: new Map(), problems: [], stoppedAt: names.stoppedAt });
           this.clearJudgements();
+          this.early = this.noEvents ? undefined : new EarlyVerdicts(this.tree, () => this.files, this.src, this.ctx);
         }
-        this.files = soFar!.parts?.files ?? this.files;
-        this.judgeOpenOnNames(done);
+        this.files = soFar.parts?.files ?? this.files;
+        if ([...(this.host.openPaths?.(this) ?? [])].some((a) => !done.has(a))) this.judgeOpenOnNames(done);
+        more = this.early?.step(30) ?? false;
       }
-      await new Promise<void>((r) => (wake = r));
+      if (!more && !news && !settled) await new Promise<void>((r) => (wake = r));
       wake = undefined;
-      await yieldNow(); // several parts may have come
+      await yieldNow(); // several parts may have come; requests meanwhile
     }
-    return read;
+    const scan = await read;
+    if (this.early && names) this.earlyNames = names; // a read that failed leaves them unusable
+    return scan;
   }
 
   /** judgeOpenFirst before the texts are all read (readJudgingOpen). */
@@ -607,19 +704,17 @@ export class TreeModel {
     };
     const lint: string[] = [];
     const files = new Set<string>();
-    for (const archive of open) {
-      if (done.has(archive)) continue;
-      done.add(archive);
-      const content = this.tree.contentPath(archive);
-      if (!content) continue;
+    for (const { archive, content } of this.unseenOpen(open, done)) {
       // events that may include it: their text has "include" and the name of the file or of a link to it
       const names = new Set([content, ...(this.tree.linksTo.get(content) ?? [])].map((p) => p.slice(p.lastIndexOf('/') + 1)));
-      const includers: string[] = [];
+      // events judged while the tree was read name what they include; the text test is for the others
+      const known = this.loadEarly;
+      const includers: string[] = known ? [...known.includersOf(content)] : [];
       for (const e of this.tree.events) {
-        if (e.path !== e.content) continue;
+        if (includers.length > 200) break;
+        if (e.path !== e.content || known?.verdicts.get(e.name)) continue;
         const t = this.src.text(e.content);
         if (t && mayInclude(t, names)) includers.push(e.name);
-        if (includers.length > 200) break;
       }
       if (includers.length > 200) continue;
       const own = this.namesOfContent(content);
@@ -649,7 +744,7 @@ export class TreeModel {
     const sameLimits = (opts.limits?.maxMembers ?? 0) === (this.opts.limits?.maxMembers ?? 0) && (opts.limits?.maxFileBytes ?? 0) === (this.opts.limits?.maxFileBytes ?? 0);
     const relintOnly = opts.config === this.opts.config && opts.serverName === this.opts.serverName && opts.hostName === this.opts.hostName && sameLimits;
     this.applyOptions(opts);
-    if (!this.loaded) return;
+    if (!this.judged) return;
     if (relintOnly) {
       const dirty = new Set<string>();
       for (const n of this.ordered) this.lintOne(n, dirty);
@@ -660,8 +755,8 @@ export class TreeModel {
     await this.load();
   }
 
-  private buildTree() {
-    this.tree = new EventTree({ members: this.members, stoppedAt: this.stoppedAt }, this.config);
+  private buildTree(tree?: EventTree) {
+    this.tree = tree ?? new EventTree({ members: this.members, stoppedAt: this.stoppedAt }, this.config);
     this.recent.clear(); // judged again with the tree they were judged in
     this.ordered = this.tree.events.map((e) => e.name);
     this.order = new Map(this.ordered.map((n, i) => [n, i]));
@@ -687,49 +782,59 @@ export class TreeModel {
     this.setFindings(name, [], dirty);
   }
 
+  /**
+   * A load judges an event for its verdict and the indexes only (compact,
+   * judged again on demand), or whole where that declines, a document shows
+   * it, or HCRON_WHOLE_JUDGEMENTS asks.
+   */
+  private judgeForIndex(ref: EventRef, quick: StatusJudge | undefined, open: Set<string>, early?: Map<string, IndexedVerdict | null>) {
+    let v: IndexedVerdict | undefined;
+    if (quick && !open.has(ref.path) && !open.has(ref.content)) {
+      const e = early?.get(ref.name);
+      v = e === null ? undefined : (e ?? quick.judgeIndexed(ref));
+    }
+    if (!v) {
+      this.judgeRef(ref);
+      return;
+    }
+    const rec = this.indexRecord(ref.name, v);
+    this.js.set(ref.name, CompactJudgement.of(ref, v, this.rejudge, rec.deps));
+  }
+
   private index(j: Judgement) {
-    const name = j.ref.name;
-    const add = (m: Map<string, Set<string>>, k: string) => {
-      let s = m.get(k);
-      if (!s) m.set(k, (s = new Set()));
-      s.add(name);
-    };
     const rec = { deps: [...j.deps], keys: [] as string[], targets: [] as string[], chains: [] as string[] };
-    for (const d of rec.deps) add(this.deps, d);
     for (const u of j.includes) {
       rec.keys.push(u.key);
-      add(this.includeKeys, u.key);
-      if (u.target) {
-        rec.targets.push(u.target);
-        add(this.includersIdx, u.target);
-      }
+      if (u.target) rec.targets.push(u.target);
     }
-    for (const p of chainPieces(j)) {
-      rec.chains.push(p.name);
-      add(this.chainers, p.name);
-      this.sortedChainers.delete(p.name);
+    for (const p of chainPieces(j)) rec.chains.push(p.name);
+    this.indexRecord(j.ref.name, rec);
+  }
+
+  /** Each reverse index with the keys an event's record files it under (the callers' sorted lists of those keys are dropped). */
+  private eachIndex(rec: IndexRecord, f: (index: NameSets, key: string) => void) {
+    for (const d of rec.deps) f(this.deps, d);
+    for (const k of rec.keys) f(this.includeKeys, k);
+    for (const t of rec.targets) f(this.includersIdx, t);
+    for (const c of rec.chains) {
+      f(this.chainers, c);
+      this.sortedChainers.delete(c);
     }
+  }
+
+  private indexRecord(name: string, rec: IndexRecord) {
+    this.eachIndex(rec, (index, key) => index.add(key, name));
     // arrays grown by push keep spare room (~150 bytes each); 100,000 events keep four each
     const fit = (a: string[]) => (a.length ? a.slice() : NONE);
-    this.indexed.set(name, { deps: fit(rec.deps), keys: fit(rec.keys), targets: fit(rec.targets), chains: fit(rec.chains) });
+    const kept = { deps: fit(rec.deps), keys: fit(rec.keys), targets: fit(rec.targets), chains: fit(rec.chains) };
+    this.indexed.set(name, kept);
+    return kept;
   }
 
   private unindex(name: string) {
     const rec = this.indexed.get(name);
     if (!rec) return;
-    const del = (m: Map<string, Set<string>>, k: string) => {
-      const s = m.get(k);
-      if (!s) return;
-      s.delete(name);
-      if (!s.size) m.delete(k);
-    };
-    for (const d of rec.deps) del(this.deps, d);
-    for (const k of rec.keys) del(this.includeKeys, k);
-    for (const t of rec.targets) del(this.includersIdx, t);
-    for (const c of rec.chains) {
-      del(this.chainers, c);
-      this.sortedChainers.delete(c);
-    }
+    this.eachIndex(rec, (index, key) => index.delete(key, name));
     this.indexed.delete(name);
   }
 
@@ -747,20 +852,6 @@ export class TreeModel {
     if (j instanceof CompactJudgement) j = this.recent.peek(j) ?? this.judgeAgain(j);
     const f = j ? lintEvent(this.state, j, { severity: this.severity }) : [];
     this.setFindings(name, f, dirty);
-  }
-
-  /** Whether everything the findings of this event read is judged (during a load). */
-  private lintReady(name: string): boolean {
-    const judged = (n: string) => this.js.has(n) || !this.tree.eventsByName.has(n);
-    if (!(this.indexed.get(name)?.chains ?? []).every(judged)) return false;
-    const j = this.js.get(name);
-    if (j?.type === 'template' && !j.ref.links) return (this.tree.linksTo.get(j.ref.content) ?? []).every((l) => judged(nameOf(l)));
-    return true;
-  }
-
-  private lintAndCompact(name: string, open: Set<string>) {
-    this.lintOne(name, undefined);
-    this.compact(name, open);
   }
 
   /** Keep only the compact form of an event's judgement, unless a document shows it. */
@@ -833,7 +924,7 @@ export class TreeModel {
     if (text === undefined) this.overlays.delete(key);
     else this.overlays.set(key, text);
     if (this.src.text(key) === before) return;
-    if (!this.loaded) {
+    if (!this.judged) {
       this.pendingContent.add(key);
       return;
     }
@@ -842,7 +933,7 @@ export class TreeModel {
 
   /** Read a regular file's text from disk again; re-judge what reads it if it changed and is not open. */
   async refreshDisk(key: string): Promise<void> {
-    if (!this.loaded || this.tree.members.get(key)?.kind !== 'file') return;
+    if (!this.judged || this.tree.members.get(key)?.kind !== 'file') return;
     const gen = this.gen;
     let f: ScannedFile | undefined;
     try {
@@ -851,7 +942,7 @@ export class TreeModel {
       if (e instanceof ReadStalled) this.readStalled(e);
       return;
     }
-    if (!f || gen !== this.gen || !this.loaded || this.tree.members.get(key)?.kind !== 'file') return;
+    if (!f || gen !== this.gen || !this.judged || this.tree.members.get(key)?.kind !== 'file') return;
     const old = this.files.get(key);
     this.files.set(key, f);
     if (f.invalidUtf8 !== undefined) this.invalid.add(key);
@@ -965,7 +1056,7 @@ export class TreeModel {
   }
 
   private async applyDisk(fsPaths: string[]): Promise<void> {
-    if (!this.loaded) {
+    if (!this.judged) {
       for (const p of fsPaths) this.pendingDisk.push(p); // no push(...): 200,000 paths overflow the stack
       return;
     }
@@ -993,9 +1084,9 @@ export class TreeModel {
       this.readStalled(e); // the change is applied by the next full read
       return;
     }
-    if (gen !== this.gen || !this.loaded) {
+    if (gen !== this.gen || !this.judged) {
       // a full read started meanwhile: it reads these too, or (still running) takes them after
-      if (!this.loaded) for (const a of tops) this.pendingDisk.push(this.fsPathOf(a));
+      if (!this.judged) for (const a of tops) this.pendingDisk.push(this.fsPathOf(a));
       return;
     }
 
@@ -1243,7 +1334,7 @@ export class Workspace {
     d.key = (real && t.model.archiveOf(real)) || t.archive;
     const apply = () => {
       // a document of a file the tree does not have yet: read it from disk
-      if (t.model.loaded && !t.model.tree.members.has(t.archive) && fs.existsSync(d.fsPath)) void t.model.diskChanged([d.fsPath]).then(() => t.model.setOverlay(d.key!, this.overlayText(t.model, d.key!)));
+      if (t.model.judged && !t.model.tree.members.has(t.archive) && fs.existsSync(d.fsPath)) void t.model.diskChanged([d.fsPath]).then(() => t.model.setOverlay(d.key!, this.overlayText(t.model, d.key!)));
       else t.model.setOverlay(d.key!, this.overlayText(t.model, d.key!));
     };
     apply();

@@ -8,6 +8,8 @@
 // measureServer() is what npm run bench (bench.mjs) uses for its server rows:
 //   ready   initialized -> first hover on the template's notify_message that
 //           knows every caller (its "... and N more ways to run" count)
+//   findings initialized -> the findings of every event made ("loaded in"; the
+//           hovers and definitions are measured while they are made)
 //   first   initialized (with the file already open, as an editor restoring it)
 //           -> the first diagnostics of an opened event that has a finding
 //   edit    didChange of the template (typing in notify_message) -> the
@@ -64,7 +66,7 @@ export function countCallers(events, facts) {
  * One server session on `ws` (a folder holding .hcron/<server>/events = `events`).
  * `callers`: from countCallers. Returns the measures (ms, MB).
  */
-export async function measureServer({ ws, events, facts, callers, edits: EDITS = 50, flips: FLIPS = 10, hovers: HOVERS = 200, definitions: DEFS = 200, nodeArgs = [], readyTimeoutMs = 120000 }) {
+export async function measureServer({ ws, events, facts, callers, settleFirst = false, edits: EDITS = 50, flips: FLIPS = 10, hovers: HOVERS = 200, definitions: DEFS = 200, nodeArgs = [], readyTimeoutMs = 120000 }) {
   const tplPath = path.join(events, facts.templatePath);
   const tplText = fs.readFileSync(tplPath, 'utf8');
   const badPath = path.join(events, facts.bad.slice(1));
@@ -91,8 +93,11 @@ export async function measureServer({ ws, events, facts, callers, edits: EDITS =
   const readyMs = performance.now() - t0;
   const firstDiagMs = await firstDiag;
   const rssReady = vmHWM(pid);
-  const loadLog = s.logs.find((l) => /events, .* loaded in/.test(l)) ?? '';
+  // the findings of every event follow the verdicts in the background (the hovers below are measured meanwhile)
+  const loadedLine = () => s.logs.find((l) => /events, .* loaded in/.test(l));
+  const findingsDone = s.until(() => !!loadedLine(), 'the findings of every event', readyTimeoutMs).then(() => performance.now() - t0);
 
+  if (settleFirst) await findingsDone; // hovers and definitions once every finding is made
   const hovers = [];
   for (let i = 0; i < HOVERS; i++) {
     const a = performance.now();
@@ -148,11 +153,14 @@ export async function measureServer({ ws, events, facts, callers, edits: EDITS =
     callersRepublished = Math.max(callersRepublished, new Set(s.publications.slice(n).map((p) => p.path)).size);
   }
   const hoverAfter = await hoverAt();
+  const findingsMs = await findingsDone;
+  const loadLog = loadedLine() ?? '';
   const rss = vmHWM(pid);
   await s.shutdown();
   return {
     readyMs,
     firstDiagMs,
+    findingsMs,
     edits,
     flips,
     hovers,
@@ -184,7 +192,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const facts = generateRealistic(events, { events: EVENTS });
   const genMs = performance.now() - t;
   const { callers, links } = countCallers(events, facts);
-  const m = await measureServer({ ws, events, facts, callers, edits: arg('--edits', 50), flips: arg('--flips', 10), hovers: arg('--hovers', 200), definitions: arg('--definitions', 200), nodeArgs });
+  const m = await measureServer({ ws, events, facts, callers, edits: arg('--edits', 50), flips: arg('--flips', 10), hovers: arg('--hovers', 200), definitions: arg('--definitions', 200), nodeArgs, settleFirst: process.argv.includes('--settle-first') });
   if (!process.argv.includes('--keep')) fs.rmSync(ws, { recursive: true, force: true });
   const row = (what, value) => `| ${what.padEnd(48)} | ${value.padStart(24)} |`;
   const f = (x) => x.toFixed(1);
@@ -198,6 +206,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       '|--------------------------------------------------|--------------------------|',
       row('ready: initialized -> hover knowing callers', `${Math.round(m.readyMs)} ms`),
       row('initialized -> first diagnostics of open file', `${Math.round(m.firstDiagMs)} ms`),
+      row('initialized -> findings of every event made', `${Math.round(m.findingsMs)} ms`),
       row(`edit -> republished diagnostics (${m.edits.length})`, pp(m.edits)),
       row(`verdict-flipping edit (${m.flips.length}), own document`, pp(m.flips)),
       row(`hover on notify_message (${m.hovers.length})`, pp(m.hovers)),

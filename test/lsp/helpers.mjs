@@ -72,7 +72,8 @@ export function posOf(text, needle, delta = 0) {
  * `settings`, records registrations and $/progress.
  */
 export async function startServer({ folder, folders = [folder], settings = {}, capabilities, initializationOptions, nodeArgs = [], env } = {}) {
-  const child = cp.spawn(process.execPath, [...nodeArgs, SERVER_BIN, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env: env && { ...process.env, ...env } });
+  // HCRON_SERVER_BIN: another build of the server (benchmarks compare builds in one run)
+  const child = cp.spawn(process.execPath, [...nodeArgs, process.env.HCRON_SERVER_BIN || SERVER_BIN, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env: env && { ...process.env, ...env } });
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d));
   const conn = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));

@@ -7,9 +7,9 @@
 // (name, value) pairs, line passes and include resolutions shared by every
 // event of the tree, and substituteSimple() for the usual references.
 
-import { Context, earlyVars, EventType, firstBadWhen, MAX_FLAT_LINES, missingField, OVERFLOW_CAP, resolveName, substitutionCaps, TextSource } from './event';
+import { Context, earlyVars, EventType, firstBadWhen, Judgement, MAX_FLAT_LINES, missingField, OVERFLOW_CAP, resolveName, substitutionCaps, TextSource } from './event';
 import { forEachLogicalLine } from './lines';
-import { basename, dirname, isPySpace, normpath } from './py';
+import { basename, dirname, isPySpace, normpath, pyStrip } from './py';
 import { EVENT_WORK_BUDGET, substitute, substituteSimple, SubstituteInfo, TREE_WORK_BUDGET, WorkBudget } from './substitute';
 import { EventRef, EventTree } from './tree';
 
@@ -19,6 +19,28 @@ export interface Verdict {
   /** As Judgement.capped. */
   capped?: string;
 }
+
+/**
+ * A verdict with what the language server's indexes and compact judgements
+ * keep (workspace.ts): judgeEvent's stage, runnability, when_* results, files
+ * read, include lookups and chain names, in judgeEvent's order.
+ */
+export interface IndexedVerdict extends Verdict {
+  stage: number;
+  runnable: boolean;
+  when: Judgement['when'];
+  /** Own content, then each include target, first seen first (judgeEvent's deps). */
+  deps: string[];
+  /** Lookup key of every include met while expanding, in order (judgeEvent's includes[].key). */
+  keys: string[];
+  /** Target of every include that has one, in order. */
+  targets: string[];
+  /** Names of the next_event, then failover_event pieces (chainPieces(j).name). */
+  chains: string[];
+}
+
+/** Substitution work above which the server keeps an event whole (compactJudgement.ts HEAVY_WORK). */
+const INDEXED_MAX_WORK = 1_000_000;
 
 /** A file's logical lines, classified: an assignment (name, value), an include (argument) or a line without "=". */
 interface Parsed {
@@ -33,8 +55,12 @@ const BAD = 2;
 
 interface Resolved {
   name: string;
+  /** The archive path looked up (judgeEvent's IncludeUse.key). */
+  key: string;
   /** The included file's lines; undefined on an include error. */
   parsed?: Parsed;
+  /** The regular file the name resolves to (also when it cannot be included). */
+  target?: string;
   /** Lines the target expands to when included this way (size()). */
   size?: number;
 }
@@ -88,13 +114,17 @@ function strip(s: string, from: number, to: number): string {
 export class StatusJudge {
   private readonly parsed = new Map<string, Parsed>();
   private readonly resolved = new Map<string, Resolved>();
-  private readonly budget: WorkBudget = { left: TREE_WORK_BUDGET };
+  private readonly budget: WorkBudget;
 
+  /** `budget`: the tree's substitution work budget when shared with judgeEvent (the server's load); else a new one. */
   constructor(
     private readonly tree: EventTree,
     private readonly src: TextSource,
     private readonly ctx: Context,
-  ) {}
+    budget?: WorkBudget,
+  ) {
+    this.budget = budget ?? { left: TREE_WORK_BUDGET };
+  }
 
   private parse(path: string, text: string, keep: boolean): Parsed {
     const hit = this.parsed.get(path);
@@ -121,9 +151,10 @@ export class StatusJudge {
     let r = m.get(k);
     if (!r) {
       const name = resolveName(caller, arg);
-      const target = this.tree.contentPath(normpath('events/' + name));
+      const key = normpath('events/' + name);
+      const target = this.tree.contentPath(key);
       const t = target === undefined || level + 1 > 3 ? undefined : this.src.text(target);
-      r = t === undefined ? { name } : { name, parsed: this.parse(target!, t, true) };
+      r = t === undefined ? { name, key, target } : { name, key, target, parsed: this.parse(target!, t, true) };
       m.set(k, r);
     }
     return r;
@@ -150,12 +181,32 @@ export class StatusJudge {
   }
 
   judge(ref: EventRef): Verdict {
+    return this.core(ref);
+  }
+
+  /**
+   * The verdict with what the server indexes (IndexedVerdict), or undefined
+   * where the server keeps the whole judgement: include errors, lines without
+   * "=", caps, heavy substitution (the caller then runs judgeEvent).
+   */
+  judgeIndexed(ref: EventRef): IndexedVerdict | undefined {
+    const rec: IndexedVerdict = { type: 'unknown', reason: '', stage: 0, runnable: false, when: {}, deps: [ref.content], keys: [], targets: [], chains: [] };
+    const v = this.core(ref, rec);
+    if (v === undefined) return undefined;
+    rec.type = v.type;
+    rec.reason = v.reason;
+    return rec;
+  }
+
+  private core(ref: EventRef): Verdict;
+  private core(ref: EventRef, rec: IndexedVerdict): Verdict | undefined;
+  private core(ref: EventRef, rec?: IndexedVerdict): Verdict | undefined {
     const text = this.src.text(ref.content);
-    if (text === undefined) return { type: 'unknown', reason: 'cannot load file' };
+    if (text === undefined) return rec ? undefined : { type: 'unknown', reason: 'cannot load file' };
     const own = this.parse(ref.content, text, this.tree.linksTo.has(ref.content));
 
     // Stage 2: includes (the size first, as judgeEvent: past the cap nothing else counts).
-    if (this.size(ref.name, own, 1) > MAX_FLAT_LINES) return { type: 'unknown', reason: 'cannot process include(s)', capped: OVERFLOW_CAP };
+    if (this.size(ref.name, own, 1) > MAX_FLAT_LINES) return rec ? undefined : { type: 'unknown', reason: 'cannot process include(s)', capped: OVERFLOW_CAP };
     const names: string[] = [];
     const values: string[] = [];
     let flat = 0;
@@ -167,6 +218,13 @@ export class StatusJudge {
         const k = p.kind[i];
         if (k === INCLUDE) {
           const r = this.resolve(caller, p.a[i], level);
+          if (rec) {
+            rec.keys.push(r.key);
+            if (r.target !== undefined) {
+              rec.targets.push(r.target);
+              if (!rec.deps.includes(r.target)) rec.deps.push(r.target);
+            }
+          }
           if (!r.parsed) includeError = true;
           else expand(r.name, r.parsed, level + 1);
           if (includeError) return;
@@ -181,9 +239,9 @@ export class StatusJudge {
       }
     };
     expand(ref.name, own, 1);
-    if (includeError) return { type: 'unknown', reason: 'cannot process include(s)' };
+    if (includeError) return rec ? undefined : { type: 'unknown', reason: 'cannot process include(s)' };
     // Stage 3
-    if (bad) return { type: 'unknown', reason: 'bad definition' };
+    if (bad) return rec ? undefined : { type: 'unknown', reason: 'bad definition' };
 
     // Stage 4: early substitution, with judgeEvent's budgets.
     const vars = earlyVars(ref.name, this.ctx);
@@ -201,16 +259,34 @@ export class StatusJudge {
     const treeOut = this.budget.left < allowance;
     this.budget.left -= before - budget.left;
     const caps = substitutionCaps((i) => names[i], infos, treeOut);
-    if (caps.tooLong !== undefined) return { type: 'unknown', reason: 'bad variable substitution', capped: caps.capped };
+    if (caps.tooLong !== undefined) return rec ? undefined : { type: 'unknown', reason: 'bad variable substitution', capped: caps.capped };
     const capped = caps.capped;
+    if (rec) {
+      if (capped) return undefined;
+      let work = 0;
+      for (const i of infos) work += i?.work ?? 0;
+      if (work >= INDEXED_MAX_WORK) return undefined;
+      rec.runnable = true;
+      for (const field of ['next_event', 'failover_event']) {
+        const at = names.lastIndexOf(field);
+        if (at < 0 || values[at] === '') continue;
+        for (const raw of values[at].split(':')) rec.chains.push(resolveName(ref.name, pyStrip(raw)));
+      }
+    }
+    // every when_* result is kept (judgeEvent's evalAllWhen), templates' too
+    const badWhen = rec ? firstBadWhen(vars, (name, r) => (rec.when[name] = r)) : undefined;
 
     // Stage 5: template test.
     const tn = vars.get('template_name');
-    if (tn !== null && tn !== undefined && tn === basename(ref.name)) return { type: 'template', reason: 'template', capped };
+    const verdict = (stage: number, type: EventType, reason: string): Verdict => {
+      if (rec) rec.stage = stage;
+      return { type, reason, capped };
+    };
+    if (tn !== null && tn !== undefined && tn === basename(ref.name)) return verdict(5, 'template', 'template');
     // Stage 6: when_*; stage 7: required fields.
-    if (firstBadWhen(vars) !== undefined) return { type: 'unknown', reason: 'bad when_* setting', capped };
+    if ((rec ? badWhen : firstBadWhen(vars)) !== undefined) return verdict(6, 'unknown', 'bad when_* setting');
     const f = missingField(vars);
-    if (f) return { type: 'partial', reason: `not fully specified, missing field (${f})`, capped };
-    return { type: 'normal', reason: 'passed', capped };
+    if (f) return verdict(7, 'partial', `not fully specified, missing field (${f})`);
+    return verdict(8, 'normal', 'passed');
   }
 }

@@ -209,6 +209,7 @@ export async function docTarget(env: Env, positions: Positions, uri: string, tok
  */
 export function guarded<P, R>(env: () => Env, name: string, fallback: R, fn: (params: P, token: CancellationToken) => Promise<R> | R) {
   return async (params: P, token: CancellationToken): Promise<R | ResponseError<void>> => {
+    inFlight++;
     try {
       const r = await fn(params, token);
       checkCancel(token);
@@ -218,6 +219,38 @@ export function guarded<P, R>(env: () => Env, name: string, fallback: R, fn: (pa
       if (e instanceof Stopped) return cancelled(); // service work stopped by its shouldStop
       env().log(`${name} failed: ${(e as Error)?.stack ?? e}`);
       return fallback;
+    } finally {
+      inFlight--;
+      lastAnswered = performance.now();
     }
   };
+}
+
+/** The client did something else (an edit, an opened document): background work waits as after a request. */
+export function noteActivity(): void {
+  lastAnswered = performance.now();
+}
+
+/** Requests being answered (guarded handlers), and when the last one was: background work waits for a quiet moment (whenIdle). */
+let inFlight = 0;
+let lastAnswered = -Infinity;
+/** A client that asks again within this long is likely to go on asking (hovers as the pointer moves, a burst of requests). */
+const QUIET_MS = 30;
+
+/**
+ * Resolves once no request is being answered and none was for QUIET_MS: a
+ * load's background lint gives way to requests (a request waits at most one
+ * of its slices, and none during a burst of requests).
+ */
+export function whenIdle(): Promise<void> | undefined {
+  const wait = () => (inFlight ? QUIET_MS : lastAnswered + QUIET_MS - performance.now());
+  if (wait() <= 0) return undefined;
+  return new Promise((resolve) => {
+    const check = () => {
+      const ms = wait();
+      if (ms <= 0) resolve();
+      else setTimeout(check, Math.ceil(ms));
+    };
+    check();
+  });
 }

@@ -1,0 +1,117 @@
+// Verdicts judged while a tree is still being read. The reading thread sends
+// the tree's names first and then its texts in walk order; meanwhile the
+// server's own thread is idle. Each event is judged for its verdict and what
+// the indexes need (StatusJudge.judgeIndexed) as soon as the texts it reads
+// are in; one that reads a text not read yet waits for that text. The load
+// takes these verdicts when the read's members are the names' (the same
+// tree), and judges the rest (workspace.ts load).
+
+import { Context, TextSource } from './engine/event';
+import { ScannedFile } from './engine/scan';
+import { TREE_WORK_BUDGET } from './engine/substitute';
+import { EventRef, EventTree, Member } from './engine/tree';
+import { IndexedVerdict, StatusJudge } from './engine/verdict';
+
+/** A file of the tree whose text has not been read yet. */
+class NotReadYet {
+  constructor(readonly path: string) {}
+}
+
+export class EarlyVerdicts {
+  /** By event name; null: judgeIndexed declined (the load judges it whole). */
+  readonly verdicts = new Map<string, IndexedVerdict | null>();
+  /** The tree's substitution budget, spent here first (see usable()). */
+  readonly budget = { left: TREE_WORK_BUDGET };
+  private readonly judge: StatusJudge;
+  private cursor = 0;
+  /** Events waiting for the text of a path. */
+  private readonly waiting = new Map<string, EventRef[]>();
+  private ready: EventRef[] = [];
+  private readonly byTarget = new Map<string, string[]>();
+
+  constructor(
+    readonly tree: EventTree,
+    private readonly files: () => Map<string, ScannedFile>,
+    src: TextSource,
+    ctx: Context,
+  ) {
+    const text = (p: string) => {
+      const t = src.text(p);
+      if (t === undefined && tree.members.get(p)?.kind === 'file' && !this.files().has(p)) throw new NotReadYet(p);
+      return t;
+    };
+    // no line cache or other shared state: a judgement that stops for a text is simply tried again
+    this.judge = new StatusJudge(tree, { text }, { ...ctx, lineCache: undefined, workBudget: undefined }, this.budget);
+  }
+
+  /** Judge what the texts read so far allow, for about `ms`; returns whether some of it is left. */
+  step(ms: number): boolean {
+    const t0 = performance.now();
+    const files = this.files();
+    for (const [p, refs] of this.waiting)
+      if (files.has(p)) {
+        this.waiting.delete(p);
+        for (const r of refs) this.ready.push(r);
+      }
+    while (this.ready.length) {
+      this.one(this.ready.pop()!);
+      if (performance.now() - t0 > ms) return true;
+    }
+    const events = this.tree.events;
+    while (this.cursor < events.length) {
+      const ref = events[this.cursor];
+      // a regular file not read yet: the read's frontier (texts come in walk order, the events' order)
+      if (ref.path === ref.content && !files.has(ref.content) && this.tree.members.get(ref.content)?.kind === 'file') return false;
+      this.cursor++;
+      this.one(ref);
+      if (performance.now() - t0 > ms) return true;
+    }
+    return false;
+  }
+
+  /** Events judged here whose includes read this file (whether a file is an include fragment shows on it). */
+  includersOf(content: string): readonly string[] {
+    return this.byTarget.get(content) ?? [];
+  }
+
+  private one(ref: EventRef) {
+    try {
+      const v = this.judge.judgeIndexed(ref);
+      this.verdicts.set(ref.name, v ?? null);
+      if (v)
+        for (const t of v.targets) {
+          const l = this.byTarget.get(t);
+          if (!l) this.byTarget.set(t, [ref.name]);
+          else if (l[l.length - 1] !== ref.name) l.push(ref.name);
+        }
+    } catch (e) {
+      if (!(e instanceof NotReadYet)) throw e;
+      let l = this.waiting.get(e.path);
+      if (!l) this.waiting.set(e.path, (l = []));
+      l.push(ref);
+    }
+  }
+
+  /**
+   * Whether the load may take these verdicts for a read whose members and
+   * stop are these. Judged out of load order, they spend the tree's budget in
+   * another order: that changes nothing while most of it is left (no event's
+   * allowance reached it), so a tree that spent half of it is judged again.
+   */
+  usable(members: Member[], stoppedAt: { path: string; message: string } | undefined, namesStoppedAt: { path: string; message: string } | undefined): boolean {
+    if (this.budget.left < TREE_WORK_BUDGET / 2) return false;
+    if (stoppedAt?.path !== namesStoppedAt?.path || stoppedAt?.message !== namesStoppedAt?.message) return false;
+    return sameMembers(this.tree.input.members, members);
+  }
+}
+
+/** Same members in the same order: the same tree (a hard link, unreadable or vanished file makes them differ). */
+function sameMembers(a: readonly Member[], b: readonly Member[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i];
+    const y = b[i];
+    if (x.path !== y.path || x.kind !== y.kind || x.link !== y.link || x.hardlinkOf !== y.hardlinkOf || x.what !== y.what) return false;
+  }
+  return true;
+}
