@@ -69,6 +69,12 @@ export class EarlyVerdicts {
     return false;
   }
 
+  private unsureList?: EventRef[];
+  /** Regular files whose events were not judged here (or declined): what they include is not known here. */
+  unsure(): readonly EventRef[] {
+    return (this.unsureList ??= this.tree.events.filter((e) => e.path === e.content && !this.verdicts.get(e.name)));
+  }
+
   /** Events judged here whose includes read this file (whether a file is an include fragment shows on it). */
   includersOf(content: string): readonly string[] {
     return this.byTarget.get(content) ?? [];

@@ -15,13 +15,15 @@ parentPort!.on('message', (job: ReaderJob) => {
   let reply: ReaderReply;
   try {
     if (job.op === 'scan') {
-      // the names first (a fraction of the read): the server judges its open documents from them meanwhile
+      // the names first (a fraction of the read): the server judges from them meanwhile; the read then
+      // walks the same folder listings (each folder is listed once, and the read's members are the names')
+      const listings = job.names ? new Map() : undefined;
       if (job.names) {
-        const n = scanEventsDir(job.path, { ...job.limits, probe: beacon, namesOnly: true });
+        const n = scanEventsDir(job.path, { ...job.limits, probe: beacon, namesOnly: true, listings });
         parentPort!.postMessage({ id: job.id, names: { members: n.members, stoppedAt: n.stoppedAt } } satisfies ReaderReply);
       }
       // what is read is posted in parts while the walk goes on: the server takes them in meanwhile
-      const limits: ScanLimits = { ...job.limits, probe: beacon, partSize: PART_SIZE, onPart: (part) => parentPort!.postMessage({ id: job.id, part } satisfies ReaderReply) };
+      const limits: ScanLimits = { ...job.limits, probe: beacon, partSize: PART_SIZE, onPart: (part) => parentPort!.postMessage({ id: job.id, part } satisfies ReaderReply), listings };
       reply = { id: job.id, scan: scanEventsDir(job.path, limits) };
     } else {
       const st = probed(beacon, job.path, () => fs.lstatSync(job.path, { throwIfNoEntry: false }));

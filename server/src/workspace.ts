@@ -4,7 +4,8 @@
 // One TreeModel per events folder. It holds the scanned members and disk
 // texts, the overlays of open documents (the text source reads overlays
 // first), the judgement of every event and reverse indexes:
-//   deps         archive path     -> events whose judgement read it (own file, includes)
+//   deps         archive path     -> events whose judgement read it as an include (readersOf adds
+//                                   the events whose own file it is, from the tree)
 //   includeKeys  include lookup   -> events that tried to include it (found or not)
 //   includers    include target   -> events whose includes read it
 //   chainers     event name       -> events whose next_event/failover_event pieces name it
@@ -101,6 +102,8 @@ const NONE: string[] = [];
 const INLINE_LINT = 200;
 /** A load's background lint works this long between turns (a request waits at most about that). */
 const LINT_SLICE_MS = 3;
+/** ... and waits at most this long for a quiet moment. */
+const MAX_WAIT_MS = 250;
 
 function sameFinding(a: Finding, b: Finding): boolean {
   if (a.file !== b.file || a.start !== b.start || a.end !== b.end || a.severity !== b.severity || a.code !== b.code || a.message !== b.message || a.event !== b.event) return false;
@@ -190,6 +193,8 @@ export class TreeModel {
   private readonly chainers = new NameSets();
   /** chainers of a name sorted by load order, kept until the index or the order changes (hovers read them often). */
   private readonly sortedChainers = new Map<string, string[]>();
+  /** includers of a file sorted by load order, likewise (what a fragment's finding lists does not depend on what was judged first). */
+  private readonly sortedIncluders = new Map<string, string[]>();
   private readonly indexed = new Map<string, { deps: string[]; keys: string[]; targets: string[]; chains: string[] }>();
   private readonly eventFindings = new Map<string, Finding[]>();
   private readonly byFile = new Map<string, Map<string, Finding[]>>();
@@ -270,7 +275,11 @@ export class TreeModel {
       root: this.root,
       judgement: (n) => self.js.get(n),
       record: (n) => self.record(n),
-      includers: (p) => [...(self.includersIdx.get(p) ?? [])],
+      includers: (p) => {
+        let l = self.sortedIncluders.get(p);
+        if (!l) self.sortedIncluders.set(p, (l = self.sortedByLoad(self.includersIdx.get(p))));
+        return l;
+      },
       callers: (n) => {
         let l = self.sortedChainers.get(n);
         if (!l) self.sortedChainers.set(n, (l = self.sortedByLoad(self.chainers.get(n))));
@@ -433,7 +442,7 @@ export class TreeModel {
       for (let i = 0; i < n; i++) {
         const ref = this.tree.events[i];
         if (!this.js.has(ref.name)) this.judgeForIndex(ref, quick, open, early?.verdicts); // not judged ahead for an open document
-        if (performance.now() - slice > 30) {
+        if ((i & 31) === 0 && performance.now() - slice > 30) {
           progress?.report(Math.floor((i / n) * 100), `judged ${i}/${n} events`);
           await yieldNow();
           if (gen !== this.gen) return;
@@ -487,9 +496,11 @@ export class TreeModel {
         if (performance.now() - slice > LINT_SLICE_MS) {
           progress?.report(Math.floor((i / names.length) * 100), `checked ${i}/${names.length} events`);
           await yieldNow();
-          // requests first: none waits for more than one slice (the reply of the last one goes out before the next slice)
-          for (let idle = this.host.whenIdle?.(); idle; idle = this.host.whenIdle?.()) {
-            await idle;
+          // requests first: none waits for more than one slice (the reply of the last one goes out before the next slice);
+          // a client that never pauses still gets a slice every MAX_WAIT_MS
+          const waitFrom = performance.now();
+          for (let idle = this.host.whenIdle?.(); idle && performance.now() - waitFrom < MAX_WAIT_MS; idle = this.host.whenIdle?.()) {
+            await Promise.race([idle, new Promise((r) => setTimeout(r, MAX_WAIT_MS).unref())]);
             await yieldNow();
           }
           if (gen !== this.gen) return;
@@ -555,6 +566,7 @@ export class TreeModel {
     this.includersIdx.clear();
     this.chainers.clear();
     this.sortedChainers.clear();
+    this.sortedIncluders.clear();
     this.indexed.clear();
     this.eventFindings.clear();
     this.byFile.clear();
@@ -710,9 +722,9 @@ export class TreeModel {
       // events judged while the tree was read name what they include; the text test is for the others
       const known = this.loadEarly;
       const includers: string[] = known ? [...known.includersOf(content)] : [];
-      for (const e of this.tree.events) {
+      for (const e of known ? known.unsure() : this.tree.events) {
         if (includers.length > 200) break;
-        if (e.path !== e.content || known?.verdicts.get(e.name)) continue;
+        if (e.path !== e.content) continue;
         const t = this.src.text(e.content);
         if (t && mayInclude(t, names)) includers.push(e.name);
       }
@@ -761,6 +773,7 @@ export class TreeModel {
     this.ordered = this.tree.events.map((e) => e.name);
     this.order = new Map(this.ordered.map((n, i) => [n, i]));
     this.sortedChainers.clear();
+    this.sortedIncluders.clear();
     this.noEvents = this.tree.rootIsLink || this.invalid.size ? treeFatal(this.tree, (p) => (this.overlays.has(p) ? undefined : this.files.get(p)?.invalidUtf8)) : undefined;
   }
 
@@ -813,9 +826,13 @@ export class TreeModel {
 
   /** Each reverse index with the keys an event's record files it under (the callers' sorted lists of those keys are dropped). */
   private eachIndex(rec: IndexRecord, f: (index: NameSets, key: string) => void) {
-    for (const d of rec.deps) f(this.deps, d);
+    // deps[0] is the event's own file: the tree knows who reads that (readersOf), 100,000 keys fewer
+    for (let i = 1; i < rec.deps.length; i++) f(this.deps, rec.deps[i]);
     for (const k of rec.keys) f(this.includeKeys, k);
-    for (const t of rec.targets) f(this.includersIdx, t);
+    for (const t of rec.targets) {
+      f(this.includersIdx, t);
+      this.sortedIncluders.delete(t);
+    }
     for (const c of rec.chains) {
       f(this.chainers, c);
       this.sortedChainers.delete(c);
@@ -868,6 +885,12 @@ export class TreeModel {
     const j = judgeEvent(this.tree, c.ref, this.src, { ...this.ctx, lineCache: undefined, workBudget: { left: TREE_WORK_BUDGET } });
     if (j.type !== c.type || j.reason !== c.reason) this.host.log(`internal: ${c.ref.name} judged again as ${j.type} (${j.reason}), was ${c.type} (${c.reason})`);
     return j;
+  }
+
+  /** Events whose judgement read this file: as their own text or as an include. */
+  private *readersOf(p: string): Iterable<string> {
+    yield* this.namesOfContent(p);
+    yield* this.deps.get(p) ?? [];
   }
 
   /** Names whose text is this regular file: its own and its symlinks'. */
@@ -954,7 +977,7 @@ export class TreeModel {
   contentChanged(paths: string[], force: Set<string>, extraJudge: Iterable<string> = [], extraLint: Iterable<string> = [], dirty = new Set<string>()): { judged: number; linted: number } {
     version++;
     const toJudge = new Set<string>(extraJudge);
-    for (const p of paths) for (const n of this.deps.get(p) ?? []) toJudge.add(n);
+    for (const p of paths) for (const n of this.readersOf(p)) toJudge.add(n);
     const before = new Map<string, string>();
     const includeTargetsBefore = new Map<string, string[]>();
     for (const n of toJudge) {
@@ -1191,7 +1214,7 @@ export class TreeModel {
       if (oldTree.contentPath(key) !== tree.contentPath(key) || oldTree.visible.get(key)?.kind !== tree.visible.get(key)?.kind || oldTree.ignoredPaths.has(key) !== tree.ignoredPaths.has(key) || textChanged.has(tree.contentPath(key) ?? ''))
         for (const n of names) toJudge.add(n);
     }
-    for (const p of textChanged) for (const n of this.deps.get(p) ?? []) toJudge.add(n);
+    for (const p of textChanged) for (const n of this.readersOf(p)) toJudge.add(n);
     // dropped/ignored changes affect chain targets
     for (const d of oldTree.dropped) if (!tree.droppedByPath.has(d.path)) touchedNames.add(d.name);
     for (const d of tree.dropped) if (oldTree.droppedByPath.get(d.path)?.reason !== d.reason) touchedNames.add(d.name);
