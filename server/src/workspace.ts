@@ -103,7 +103,7 @@ const INLINE_LINT = 200;
 /** A load's background lint works this long between turns (a request waits at most about that). */
 const LINT_SLICE_MS = 3;
 /** ... and waits at most this long for a quiet moment. */
-const MAX_WAIT_MS = 250;
+const MAX_WAIT_MS = 100;
 
 function sameFinding(a: Finding, b: Finding): boolean {
   if (a.file !== b.file || a.start !== b.start || a.end !== b.end || a.severity !== b.severity || a.code !== b.code || a.message !== b.message || a.event !== b.event) return false;

@@ -85,18 +85,22 @@ for (const n of sizes) {
     const ms = [];
     for (let i = 0; i < serverRuns; i++) {
       ms.push(await measureServer({ ws, events, facts, callers, edits: 50, flips: 4, hovers: 200, definitions: 200 }));
-      log(`server run ${i + 1}: ready ${ms[i].readyMs.toFixed(0)} ms, first diagnostics ${ms[i].firstDiagMs.toFixed(0)} ms, rss ${ms[i].rss.toFixed(0)} MB`);
+      log(`server run ${i + 1}: ready ${ms[i].readyMs.toFixed(0)} ms, first diagnostics ${ms[i].firstDiagMs.toFixed(0)} ms, findings ${ms[i].findingsMs.toFixed(0)} ms, rss ${ms[i].rss.toFixed(0)} MB`);
     }
     const all = (k) => ms.flatMap((m) => m[k]);
     r.server = {
       runs: ms.length,
       ready: median(ms.map((m) => m.readyMs)),
       first: median(ms.map((m) => m.firstDiagMs)),
+      findings: median(ms.map((m) => m.findingsMs)),
       edit95: pct(all('edits'), 95),
       edit50: pct(all('edits'), 50),
       flip95: pct(all('flips'), 95),
       hover95: pct(all('hovers'), 95),
       hover50: pct(all('hovers'), 50),
+      edit95During: pct(all('editsDuring'), 95),
+      hover95During: pct(all('hoversDuring'), 95),
+      def95During: pct(all('defsDuring'), 95),
       def95: pct(all('defs'), 95),
       def50: pct(all('defs'), 50),
       rss: median(ms.map((m) => m.rss)),
@@ -156,10 +160,13 @@ row('peak RSS: hcron-check status / hcron (MB)', each((r) => [r.ours ? `${f0(r.o
 row('status output vs hcron', each((r) => [r.same ?? '-', 'identical']));
 row('**server: initialized -> hover knowing every caller (ms)**', each((r) => [r.server ? `**${f0(r.server.ready)}**${ok(r.server.ready, tgt('ready', r.n))}` : '-', `<= ${tgt('ready', r.n)}`]));
 row('server: initialized -> first diagnostics of the open file (ms)', each((r) => [f0(r.server?.first), '']));
+row('server: initialized -> findings of every event made (ms)', each((r) => [f0(r.server?.findings), '']));
 row('**server: edit of the template -> republished diagnostics, p95 (ms)**', each((r) => [r.server ? `**${f1(r.server.edit95)}**${ok(r.server.edit95, tgt('edit', r.n))} (p50 ${f1(r.server.edit50)})` : '-', `<= ${tgt('edit', r.n)}`]));
+row('server: the same edit while the findings are still being made, p95 (ms)', each((r) => [f1(r.server?.edit95During), '']));
 row('server: verdict-flipping template edit, p95 (ms)', each((r) => [f1(r.server?.flip95), '']));
 row('**server: hover p95 (ms)**', each((r) => [r.server ? `**${f1(r.server.hover95)}**${ok(r.server.hover95, tgt('hover', r.n))} (p50 ${f1(r.server.hover50)})` : '-', `<= ${tgt('hover', r.n)}`]));
 row('**server: definition p95 (ms)**', each((r) => [r.server ? `**${f1(r.server.def95)}**${ok(r.server.def95, tgt('hover', r.n))} (p50 ${f1(r.server.def50)})` : '-', `<= ${tgt('hover', r.n)}`]));
+row('server: hover / definition p95 while the findings are still being made (ms)', each((r) => [r.server ? `${f1(r.server.hover95During)} / ${f1(r.server.def95During)}` : '-', '']));
 row('**server: peak RSS (MB)**', each((r) => [r.server ? `**${f0(r.server.rss)}**${ok(r.server.rss, tgt('rss', r.n))}` : '-', `<= ${tgt('rss', r.n)}`]));
 row('server: hcron/trees, every event (ms)', each((r) => [f0(r.server?.trees), '']));
 row('**VS Code: activation -> first diagnostics of the open file (ms)**', each((r) => [r.vscode?.ms !== undefined ? `**${f0(r.vscode.ms)}**${ok(r.vscode.ms, tgt('vscode', r.n))}` : r.vscode?.skipped ? `not measured: ${r.vscode.skipped}` : '-', `<= ${tgt('vscode', r.n)}`]));

@@ -8,8 +8,10 @@
 // measureServer() is what npm run bench (bench.mjs) uses for its server rows:
 //   ready   initialized -> first hover on the template's notify_message that
 //           knows every caller (its "... and N more ways to run" count)
-//   findings initialized -> the findings of every event made ("loaded in"; the
-//           hovers and definitions are measured while they are made)
+//   findings initialized -> the findings of every event made ("loaded in")
+//   hover, definition and edit are measured twice: while the load's findings
+//           are still being made in the background (...During), then once
+//           they are all made (the target rows)
 //   first   initialized (with the file already open, as an editor restoring it)
 //           -> the first diagnostics of an opened event that has a finding
 //   edit    didChange of the template (typing in notify_message) -> the
@@ -98,21 +100,29 @@ export async function measureServer({ ws, events, facts, callers, settleFirst = 
   const findingsDone = s.until(() => !!loadedLine(), 'the findings of every event', readyTimeoutMs).then(() => performance.now() - t0);
 
   if (settleFirst) await findingsDone; // hovers and definitions once every finding is made
-  const hovers = [];
-  for (let i = 0; i < HOVERS; i++) {
-    const a = performance.now();
-    await hoverAt();
-    hovers.push(performance.now() - a);
-  }
+  const timeHovers = async (n) => {
+    const out = [];
+    for (let i = 0; i < n; i++) {
+      const a = performance.now();
+      await hoverAt();
+      out.push(performance.now() - a);
+    }
+    return out;
+  };
+  const hoversDuring = await timeHovers(HOVERS);
   s.open(callerPath);
   const defAt = s.at(callerPath, 'failover_event=/failover/', 'failover_event=/failover/'.length + 2);
-  const defs = [];
   let defResult;
-  for (let i = 0; i < DEFS; i++) {
-    const a = performance.now();
-    defResult = await s.request('textDocument/definition', defAt);
-    defs.push(performance.now() - a);
-  }
+  const timeDefs = async (n) => {
+    const out = [];
+    for (let i = 0; i < n; i++) {
+      const a = performance.now();
+      defResult = await s.request('textDocument/definition', defAt);
+      out.push(performance.now() - a);
+    }
+    return out;
+  };
+  const defsDuring = await timeDefs(DEFS);
   const rssHovers = vmHWM(pid);
   const published = new Set(s.publications.map((p) => p.path)).size;
 
@@ -132,12 +142,22 @@ export async function measureServer({ ws, events, facts, callers, settleFirst = 
     await sleep(60);
     return ms;
   }
-  const edits = [];
   let text = tplText;
-  for (let i = 0; i < EDITS; i++) {
-    text = text.replace(/notify_message=Failed event \(\$HCRON_EVENT_CHAIN\[0\]\)[^\\\n]*/, `notify_message=Failed event ($HCRON_EVENT_CHAIN[0]) try ${i}`);
-    edits.push(await timeEdit(text));
-  }
+  let tries = 0;
+  const timeEdits = async (n) => {
+    const out = [];
+    for (let i = 0; i < n; i++) {
+      text = text.replace(/notify_message=Failed event \(\$HCRON_EVENT_CHAIN\[0\]\)[^\\\n]*/, `notify_message=Failed event ($HCRON_EVENT_CHAIN[0]) try ${tries++}`);
+      out.push(await timeEdit(text));
+    }
+    return out;
+  };
+  // measured while the findings of the load are still being made (if they are), then once they are all made
+  const editsDuring = await timeEdits(EDITS);
+  const findingsMs = await findingsDone;
+  const hovers = await timeHovers(HOVERS);
+  const defs = await timeDefs(DEFS);
+  const edits = await timeEdits(EDITS);
   const flips = [];
   let callersRepublished = 0;
   for (let i = 0; i < FLIPS; i++) {
@@ -153,7 +173,6 @@ export async function measureServer({ ws, events, facts, callers, settleFirst = 
     callersRepublished = Math.max(callersRepublished, new Set(s.publications.slice(n).map((p) => p.path)).size);
   }
   const hoverAfter = await hoverAt();
-  const findingsMs = await findingsDone;
   const loadLog = loadedLine() ?? '';
   const rss = vmHWM(pid);
   await s.shutdown();
@@ -165,6 +184,9 @@ export async function measureServer({ ws, events, facts, callers, settleFirst = 
     flips,
     hovers,
     defs,
+    editsDuring,
+    hoversDuring,
+    defsDuring,
     defOk: Array.isArray(defResult) ? defResult.length > 0 : !!defResult,
     treesMs,
     rssReady,
@@ -209,6 +231,9 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       row('initialized -> findings of every event made', `${Math.round(m.findingsMs)} ms`),
       row(`edit -> republished diagnostics (${m.edits.length})`, pp(m.edits)),
       row(`verdict-flipping edit (${m.flips.length}), own document`, pp(m.flips)),
+      row(`edit, while the findings are made (${m.editsDuring.length})`, pp(m.editsDuring)),
+      row(`hover, while the findings are made (${m.hoversDuring.length})`, pp(m.hoversDuring)),
+      row(`definition, while the findings are made`, pp(m.defsDuring)),
       row(`hover on notify_message (${m.hovers.length})`, pp(m.hovers)),
       row(`definition on failover_event (${m.defs.length})`, pp(m.defs)),
       row('hcron/trees, every event', `p50 ${f(pct(m.treesMs, 50))} ms`),

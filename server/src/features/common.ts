@@ -235,7 +235,7 @@ export function noteActivity(): void {
 let inFlight = 0;
 let lastAnswered = -Infinity;
 /** A client that asks again within this long is likely to go on asking (hovers as the pointer moves, a burst of requests). */
-const QUIET_MS = 30;
+const QUIET_MS = 100;
 
 /**
  * Resolves once no request is being answered and none was for QUIET_MS: a
