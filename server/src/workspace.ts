@@ -467,7 +467,7 @@ export class TreeModel {
     this.readyResolved = true;
     this.resolveReady();
     this.host.statusesChanged(this);
-    void this.lintInBackground(gen, t0, readMs, oldFiles, n);
+    this.lintInBackground(gen, t0, readMs, oldFiles, n).catch((e) => this.host.log(`${this.root}: making the findings failed: ${(e as Error)?.stack ?? e}`));
     // Work that arrived while loading.
     const disk = this.pendingDisk.splice(0);
     const content = [...this.pendingContent];
