@@ -6,13 +6,10 @@
 // function of the tree and the texts), and the last few are kept.
 
 import { Judgement } from './engine/event';
-import { IndexedVerdict } from './engine/verdict';
+import { HEAVY_WORK, IndexedVerdict } from './engine/verdict';
 
 /** Re-judges one event (the model's texts are the ones its compact form was made from). */
 export type Rejudge = (c: CompactJudgement) => Judgement;
-
-/** Substitution work above which an event is kept whole: judging it again would cost as much again. */
-const HEAVY_WORK = 1_000_000;
 
 /** Whether a judgement may be kept compact: one a resource cap decided is kept whole (judged again, a cap could land elsewhere). */
 export function compactable(j: Judgement): boolean {

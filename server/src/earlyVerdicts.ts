@@ -1,6 +1,6 @@
 // Verdicts judged while a tree is still being read. The reading thread sends
 // the tree's names first and then its texts in walk order; meanwhile the
-// server's own thread is idle. Each event is judged for its verdict and what
+// server's own thread would only wait. Each event is judged for its verdict and what
 // the indexes need (StatusJudge.judgeIndexed) as soon as the texts it reads
 // are in; one that reads a text not read yet waits for that text. The load
 // takes these verdicts when the read's members are the names' (the same
@@ -9,7 +9,7 @@
 import { Context, TextSource } from './engine/event';
 import { ScannedFile } from './engine/scan';
 import { TREE_WORK_BUDGET } from './engine/substitute';
-import { EventRef, EventTree, Member } from './engine/tree';
+import { EventRef, EventTree, Member, sameMember, TreeInput } from './engine/tree';
 import { IndexedVerdict, StatusJudge } from './engine/verdict';
 
 /** A file of the tree whose text has not been read yet. */
@@ -40,8 +40,8 @@ export class EarlyVerdicts {
       if (t === undefined && tree.members.get(p)?.kind === 'file' && !this.files().has(p)) throw new NotReadYet(p);
       return t;
     };
-    // no line cache or other shared state: a judgement that stops for a text is simply tried again
-    this.judge = new StatusJudge(tree, { text }, { ...ctx, lineCache: undefined, workBudget: undefined }, this.budget);
+    // a judgement that stops for a text has cached nothing of it (StatusJudge caches only what it read): it is simply tried again
+    this.judge = new StatusJudge(tree, { text }, ctx, this.budget);
   }
 
   /** Judge what the texts read so far allow, for about `ms`; returns whether some of it is left. */
@@ -100,24 +100,20 @@ export class EarlyVerdicts {
 
   /**
    * Whether the load may take these verdicts for a read whose members and
-   * stop are these. Judged out of load order, they spend the tree's budget in
-   * another order: that changes nothing while most of it is left (no event's
-   * allowance reached it), so a tree that spent half of it is judged again.
+   * stop are these (the names' tree is then the read's). Judged out of load
+   * order, they spend the tree's budget in another order: that changes
+   * nothing while most of it is left (no event's allowance reached it), so a
+   * tree that spent half of it is judged again.
    */
-  usable(members: Member[], stoppedAt: { path: string; message: string } | undefined, namesStoppedAt: { path: string; message: string } | undefined): boolean {
+  usable(members: Member[], stoppedAt: TreeInput['stoppedAt']): boolean {
     if (this.budget.left < TREE_WORK_BUDGET / 2) return false;
-    if (stoppedAt?.path !== namesStoppedAt?.path || stoppedAt?.message !== namesStoppedAt?.message) return false;
-    return sameMembers(this.tree.input.members, members);
+    const names = this.tree.input;
+    if (stoppedAt?.path !== names.stoppedAt?.path || stoppedAt?.message !== names.stoppedAt?.message) return false;
+    return sameMembers(names.members, members);
   }
 }
 
-/** Same members in the same order: the same tree (a hard link, unreadable or vanished file makes them differ). */
+/** Same members in the same order: the same tree. */
 function sameMembers(a: readonly Member[], b: readonly Member[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) {
-    const x = a[i];
-    const y = b[i];
-    if (x.path !== y.path || x.kind !== y.kind || x.link !== y.link || x.hardlinkOf !== y.hardlinkOf || x.what !== y.what) return false;
-  }
-  return true;
+  return a.length === b.length && a.every((m, i) => sameMember(m, b[i]));
 }

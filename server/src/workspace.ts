@@ -54,8 +54,8 @@ export interface ModelHost {
   openPaths?(model: TreeModel): Set<string>;
   /** A read of the tree did not answer in time (one line to show the user). */
   stalled?(model: TreeModel, message: string): void;
-  /** Undefined when no request is being answered lately, else resolves when none is (background work gives way to requests). */
-  whenIdle?(): Promise<void> | undefined;
+  /** Undefined when no request is being answered lately, else resolves when none is, or after `maxMs` (background work gives way to requests). */
+  whenIdle?(maxMs: number): Promise<void> | undefined;
   /** Report loading progress; returns a reporter or undefined. */
   beginProgress?(title: string): Promise<ProgressReporter | undefined>;
 }
@@ -203,11 +203,8 @@ export class TreeModel {
   private draining = false;
   /** While judging from names (readJudgingOpen): the texts asked for and not read yet. */
   private misses?: Set<string>;
-  /** Verdicts judged while the tree was read (earlyVerdicts.ts), and the names they were judged on. */
+  /** Verdicts judged while the tree is read (earlyVerdicts.ts); dropped when the read fails. */
   private early?: EarlyVerdicts;
-  private earlyNames?: ScanNames;
-  /** The early verdicts a load's judging pass takes (judgeOpenFirst reads their includes). */
-  private loadEarly?: EarlyVerdicts;
   /** Files published from names: the load publishes them again. */
   private readonly earlyFiles = new Set<string>();
 
@@ -407,15 +404,14 @@ export class TreeModel {
     for (const f of this.earlyFiles) oldFiles.add(f);
     this.earlyFiles.clear();
     // verdicts judged during the read hold for the same tree, except those that read a document edited meanwhile
-    const early = this.early && this.earlyNames && this.early.tree.config === this.config && this.early.usable(scan.members, scan.stoppedAt, this.earlyNames.stoppedAt) ? this.early : undefined;
-    this.early = this.earlyNames = undefined;
+    const early = this.early && this.early.tree.config === this.config && this.early.usable(scan.members, scan.stoppedAt) ? this.early : undefined;
+    this.early = undefined;
     if (early) {
       for (const [name, v] of early.verdicts) if (v && v.deps.some((d) => this.pendingContent.has(d))) early.verdicts.delete(name);
       this.ctx.workBudget = early.budget; // what the early verdicts spent of the tree's budget is spent
     }
     this.takeScan(scan, early?.tree);
     this.clearJudgements();
-    this.loadEarly = early;
     this.pendingContent.clear();
     this.deferred.clear();
     this.draining = false;
@@ -428,7 +424,7 @@ export class TreeModel {
       if (gen !== this.gen) return;
       const openedFirst = new Set<string>();
       // let the open documents' diagnostics go out before the first slice (a stream writer sends on the next turn)
-      if (this.judgeOpenFirst(openedFirst)) {
+      if (this.judgeOpenFirst(openedFirst, early)) {
         await yieldNow();
         if (gen !== this.gen) return;
       }
@@ -448,7 +444,7 @@ export class TreeModel {
           if (gen !== this.gen) return;
           open = this.host.openPaths?.(this) ?? open;
           // documents opened during the pass (an editor opens them after the server starts): theirs next
-          if (this.judgeOpenFirst(openedFirst)) {
+          if (this.judgeOpenFirst(openedFirst, early)) {
             await yieldNow();
             if (gen !== this.gen) return;
           }
@@ -456,7 +452,6 @@ export class TreeModel {
         }
       }
       this.relintTree(undefined);
-      this.loadEarly = undefined;
       this.judged = true;
       this.ctx.workBudget = undefined;
       this.judgedMs = performance.now() - t0;
@@ -498,9 +493,9 @@ export class TreeModel {
           await yieldNow();
           // requests first: none waits for more than one slice (the reply of the last one goes out before the next slice);
           // a client that never pauses still gets a slice every MAX_WAIT_MS
-          const waitFrom = performance.now();
-          for (let idle = this.host.whenIdle?.(); idle && performance.now() - waitFrom < MAX_WAIT_MS; idle = this.host.whenIdle?.()) {
-            await Promise.race([idle, new Promise((r) => setTimeout(r, MAX_WAIT_MS).unref())]);
+          const idle = this.host.whenIdle?.(MAX_WAIT_MS);
+          if (idle) {
+            await idle;
             await yieldNow();
           }
           if (gen !== this.gen) return;
@@ -623,9 +618,12 @@ export class TreeModel {
       wake = undefined;
       await yieldNow(); // several parts may have come; requests meanwhile
     }
-    const scan = await read;
-    if (this.early && names) this.earlyNames = names; // a read that failed leaves them unusable
-    return scan;
+    try {
+      return await read;
+    } catch (e) {
+      this.early = undefined; // judged on texts of a read that failed
+      throw e;
+    }
   }
 
   /** judgeOpenFirst before the texts are all read (readJudgingOpen). */
@@ -703,10 +701,11 @@ export class TreeModel {
    * lint and publish those documents before the rest of the tree. A file that
    * many files may include is left to the full pass (its includers are needed
    * to know it is a fragment). Called at the start of the pass and between
-   * its slices; `done` holds the documents already seen. Returns whether it
-   * published anything.
+   * its slices; `done` holds the documents already seen; `early`, the load's
+   * verdicts judged during the read, name the includers among them. Returns
+   * whether it published anything.
    */
-  private judgeOpenFirst(done: Set<string>): boolean {
+  private judgeOpenFirst(done: Set<string>, early: EarlyVerdicts | undefined): boolean {
     const open = this.host.openPaths?.(this);
     if (!open?.size || this.noEvents) return false;
     const judge = (name: string) => {
@@ -720,9 +719,8 @@ export class TreeModel {
       // events that may include it: their text has "include" and the name of the file or of a link to it
       const names = new Set([content, ...(this.tree.linksTo.get(content) ?? [])].map((p) => p.slice(p.lastIndexOf('/') + 1)));
       // events judged while the tree was read name what they include; the text test is for the others
-      const known = this.loadEarly;
-      const includers: string[] = known ? [...known.includersOf(content)] : [];
-      for (const e of known ? known.unsure() : this.tree.events) {
+      const includers: string[] = early ? [...early.includersOf(content)] : [];
+      for (const e of early ? early.unsure() : this.tree.events) {
         if (includers.length > 200) break;
         if (e.path !== e.content) continue;
         const t = this.src.text(e.content);

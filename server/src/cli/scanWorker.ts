@@ -8,7 +8,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { ScanLimits, ScannedFile, scanEventsDir } from '../engine/scan';
 import { snapshotOfScan } from '../engine/snapshot';
-import type { Member } from '../engine/tree';
+import { Member, sameMember } from '../engine/tree';
 import { ReadBeacon } from '../readWatch';
 import { packFiles, ScanJob, ScanMessage } from './parallelStatus';
 
@@ -18,9 +18,8 @@ const post = (m: ScanMessage) => port.postMessage(m);
 // Stay alive until the main thread ends this thread: its 'exit' then never overtakes the last message.
 port.on('message', () => {});
 
-/** Same member as the names walk listed: then the tree built from the names is the tree read. */
-const same = (a: Member, b: Member | undefined) =>
-  b !== undefined && a.path === b.path && a.kind === b.kind && a.link === b.link && a.hardlinkOf === undefined && a.what === undefined && b.hardlinkOf === undefined && b.what === undefined;
+/** Same member as the names walk listed (which has no hard links or FIFOs): then the tree built from the names is the tree read. */
+const same = (a: Member, b: Member | undefined) => b !== undefined && sameMember(a, b);
 
 try {
   // One listing of each folder for both walks.

@@ -20,6 +20,11 @@ export interface Member {
   what?: string;
 }
 
+/** The same member: a names walk and the read of a tree that did not change agree member by member (a hard link, a FIFO or a vanished file makes them differ). */
+export function sameMember(a: Member, b: Member): boolean {
+  return a.path === b.path && a.kind === b.kind && a.link === b.link && a.hardlinkOf === b.hardlinkOf && a.what === b.what;
+}
+
 export type DropReason =
   | 'absolute-link'
   | 'dangling-link'

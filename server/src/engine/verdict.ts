@@ -39,8 +39,8 @@ export interface IndexedVerdict extends Verdict {
   chains: string[];
 }
 
-/** Substitution work above which the server keeps an event whole (compactJudgement.ts HEAVY_WORK). */
-const INDEXED_MAX_WORK = 1_000_000;
+/** Substitution work above which the server keeps an event whole: judging it again would cost as much again. */
+export const HEAVY_WORK = 1_000_000;
 
 /** A file's logical lines, classified: an assignment (name, value), an include (argument) or a line without "=". */
 interface Parsed {
@@ -265,7 +265,7 @@ export class StatusJudge {
       if (capped) return undefined;
       let work = 0;
       for (const i of infos) work += i?.work ?? 0;
-      if (work >= INDEXED_MAX_WORK) return undefined;
+      if (work >= HEAVY_WORK) return undefined;
       rec.runnable = true;
       for (const field of ['next_event', 'failover_event']) {
         const at = names.lastIndexOf(field);

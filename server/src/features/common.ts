@@ -238,16 +238,19 @@ let lastAnswered = -Infinity;
 const QUIET_MS = 100;
 
 /**
- * Resolves once no request is being answered and none was for QUIET_MS: a
- * load's background lint gives way to requests (a request waits at most one
- * of its slices, and none during a burst of requests).
+ * Undefined when no request is being answered and none was for QUIET_MS,
+ * else resolves once that holds, or after `maxMs` at the latest: a load's
+ * background lint gives way to requests (a request waits at most one of its
+ * slices, and none during a burst of requests), yet a client that never
+ * pauses does not stop it for good.
  */
-export function whenIdle(): Promise<void> | undefined {
+export function whenIdle(maxMs: number): Promise<void> | undefined {
   const wait = () => (inFlight ? QUIET_MS : lastAnswered + QUIET_MS - performance.now());
   if (wait() <= 0) return undefined;
+  const until = performance.now() + maxMs;
   return new Promise((resolve) => {
     const check = () => {
-      const ms = wait();
+      const ms = Math.min(wait(), until - performance.now());
       if (ms <= 0) resolve();
       else setTimeout(check, Math.ceil(ms));
     };
