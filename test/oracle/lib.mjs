@@ -12,10 +12,11 @@ export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 export const CLI = path.join(ROOT, 'bin/hcron-check');
 let cliCmd = [CLI];
 
-/** Run a private copy of dist/cli.js (one bundle), so a concurrent `npm run build` cannot change it mid-run. */
+/** Run a private copy of dist/cli.js and the threads it starts (watchdog, reading thread), so a concurrent `npm run build` cannot change them mid-run. */
 export function snapshotCli() {
-  const copy = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'hcron-cli-')), 'cli.js');
-  fs.copyFileSync(path.join(ROOT, 'dist/cli.js'), copy);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hcron-cli-'));
+  for (const f of ['cli.js', 'watchdog.js', 'scan-worker.js']) fs.copyFileSync(path.join(ROOT, 'dist', f), path.join(dir, f));
+  const copy = path.join(dir, 'cli.js');
   cliCmd = [process.execPath, copy];
   return copy;
 }
