@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { probed, scanEventsDir, ScanLimits } from './engine/scan';
 import { ReadBeacon } from './readWatch';
+import { packMembers, packPart, packScan } from './engine/scanPack';
 import type { ReaderJob, ReaderReply } from './treeReader';
 
 const beacon = new ReadBeacon(workerData.shared as SharedArrayBuffer);
@@ -20,11 +21,11 @@ parentPort!.on('message', (job: ReaderJob) => {
       const listings = job.names ? new Map() : undefined;
       if (job.names) {
         const n = scanEventsDir(job.path, { ...job.limits, probe: beacon, namesOnly: true, listings });
-        parentPort!.postMessage({ id: job.id, names: { members: n.members, stoppedAt: n.stoppedAt } } satisfies ReaderReply);
+        parentPort!.postMessage({ id: job.id, names: { members: packMembers(n.members), stoppedAt: n.stoppedAt } } satisfies ReaderReply);
       }
       // what is read is posted in parts while the walk goes on: the server takes them in meanwhile
-      const limits: ScanLimits = { ...job.limits, probe: beacon, partSize: PART_SIZE, onPart: (part) => parentPort!.postMessage({ id: job.id, part } satisfies ReaderReply), listings };
-      reply = { id: job.id, scan: scanEventsDir(job.path, limits) };
+      const limits: ScanLimits = { ...job.limits, probe: beacon, partSize: PART_SIZE, onPart: (part) => parentPort!.postMessage({ id: job.id, part: packPart(part) } satisfies ReaderReply), listings };
+      reply = { id: job.id, scan: packScan(scanEventsDir(job.path, limits)) };
     } else {
       const st = probed(beacon, job.path, () => fs.lstatSync(job.path, { throwIfNoEntry: false }));
       reply = { id: job.id, stat: st && { file: st.isFile(), nlink: st.nlink } };

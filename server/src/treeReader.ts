@@ -10,10 +10,12 @@ import { Worker } from 'node:worker_threads';
 import { DEFAULT_LIMITS, fsDecode, ScanLimits, ScanPart, ScanResult, scanEventsDir } from './engine/scan';
 import { ReadBeacon, stallMessage, watchBeacon } from './readWatch';
 import type { Member } from './engine/tree';
+import { PackedMembers, PackedPart, PackedScan, unpackMembers, unpackPart, unpackScan } from './engine/scanPack';
 
 export type ReaderJob = { id: number; op: 'scan'; path: string; limits: { maxMembers: number; maxFileBytes: number }; names?: boolean } | { id: number; op: 'lstat'; path: string };
-/** A reply; a scan's reply comes after its `names` (when asked) and its `part`s (what it read so far, in walk order), which hold no `scan`. */
-export type ReaderReply = { id: number; names?: ScanNames; part?: ScanPart; scan?: ScanResult; stat?: { file: boolean; nlink: number }; error?: string };
+/** A reply; a scan's reply comes after its `names` (when asked) and its `part`s (what it read so far, in walk order), which hold no `scan`. Members and files come packed (scanPack.ts). */
+export type ReaderReply = { id: number; names?: PackedNames; part?: PackedPart; scan?: PackedScan; stat?: { file: boolean; nlink: number }; error?: string };
+export type PackedNames = { members: PackedMembers; stoppedAt?: ScanResult['stoppedAt'] };
 
 /** The members of a tree from its folder listings alone (scan.ts namesOnly). */
 export interface ScanNames {
@@ -81,7 +83,9 @@ export const PREFETCH_MS = 10_000;
 
 export function workerReader(timeoutMs: number, script = path.join(__dirname, 'reader.js')): TreeReader {
   if (!fs.existsSync(script)) return inThreadReader;
-  type Pending = Map<number, { resolve(r: ReaderReply): void; reject(e: Error): void; soFar?: Watched }>;
+  /** A reply as its asker gets it: unpacked. */
+  type Answer = { scan?: ScanResult; stat?: ReaderReply['stat']; error?: string };
+  type Pending = Map<number, { resolve(r: Answer): void; reject(e: Error): void; soFar?: Watched }>;
   type Watched = ScanSoFar & { watch?: (s: ScanSoFar) => void };
   type Thread = { worker: Worker; beacon: ReadBeacon; pending: Pending; watch?: { stop(): void }; idle?: NodeJS.Timeout };
   let current: Thread | undefined;
@@ -109,19 +113,23 @@ export function workerReader(timeoutMs: number, script = path.join(__dirname, 'r
       const soFar = p?.soFar;
       if (r.names || r.part) {
         if (!soFar) return;
-        if (r.names) soFar.names = r.names;
-        if (r.part) soFar.parts = soFar.parts ? joinParts(soFar.parts, r.part) : r.part;
+        if (r.names) soFar.names = { members: unpackMembers(r.names.members), stoppedAt: r.names.stoppedAt };
+        if (r.part) {
+          const part = unpackPart(r.part);
+          soFar.parts = soFar.parts ? joinParts(soFar.parts, part) : part;
+        }
         soFar.watch?.(soFar);
         return;
       }
-      if (soFar?.parts && r.scan) r.scan = { ...r.scan, ...joinParts(soFar.parts, r.scan) };
+      const scan = r.scan && unpackScan(r.scan);
+      if (soFar?.parts && scan) Object.assign(scan, joinParts(soFar.parts, scan));
       me.pending.delete(r.id);
       if (!me.pending.size) {
         me.watch?.stop();
         me.watch = undefined;
         endWhenIdle(me);
       }
-      p?.resolve(r);
+      p?.resolve({ scan, stat: r.stat, error: r.error });
     });
     const fail = (e: Error) => {
       for (const p of me.pending.values()) p.reject(e);
@@ -134,13 +142,13 @@ export function workerReader(timeoutMs: number, script = path.join(__dirname, 'r
     return me;
   };
 
-  const ask = async (job: DistributiveOmit<ReaderJob, 'id'>, soFar?: Watched): Promise<ReaderReply> => {
+  const ask = async (job: DistributiveOmit<ReaderJob, 'id'>, soFar?: Watched): Promise<Answer> => {
     const timeoutMs = reader.timeoutMs;
     if (stuck >= MAX_STUCK) throw new ReadStalled(job.path, timeoutMs);
     const w = (current ??= start());
     clearTimeout(w.idle);
     const id = nextId++;
-    return new Promise<ReaderReply>((resolve, reject) => {
+    return new Promise<Answer>((resolve, reject) => {
       w.pending.set(id, { resolve, reject, soFar });
       w.worker.postMessage({ ...job, id });
       w.watch ??= watchBeacon(w.beacon, timeoutMs, (bytes, ms) => {

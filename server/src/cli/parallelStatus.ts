@@ -26,6 +26,7 @@ import type { SnapshotEstimate } from '../engine/snapshot';
 import { fatalVerdict, limitFrom, maxEvents, StatusRecord, statusRecord, treeFatal, TreeVerdict } from '../engine/status';
 import { EventTree, Member } from '../engine/tree';
 import { StatusJudge } from '../engine/verdict';
+import { PackedFiles, PackedMembers, unpackFiles, unpackMembers } from '../engine/scanPack';
 
 /** What the reading thread is asked to read. */
 export interface ScanJob {
@@ -40,68 +41,12 @@ export interface ScanJob {
 }
 
 export type ScanMessage =
-  | { t: 'names'; members: Member[] }
+  | { t: 'names'; members: PackedMembers }
   | { t: 'part'; files: PackedFiles }
   /** members: the tree as read, only when it is not the tree of the names. */
-  | { t: 'end'; root: string; files: PackedFiles; problems: ScanResult['problems']; stoppedAt: ScanResult['stoppedAt']; members?: Member[] }
+  | { t: 'end'; root: string; files: PackedFiles; problems: ScanResult['problems']; stoppedAt: ScanResult['stoppedAt']; members?: PackedMembers }
   | { t: 'snapshot'; estimate: SnapshotEstimate }
   | { t: 'error'; message: string };
-
-/**
- * Scanned files as a few strings and arrays (a structured clone of a Map of
- * objects costs both threads ~5 µs a file): the paths joined by NUL (no name
- * has one), the texts joined, each text's length, and the rest of each
- * ScannedFile.
- */
-export interface PackedFiles {
-  paths: string;
-  texts: string;
-  lengths: Uint32Array;
-  sizes: Float64Array;
-  mtimes: Float64Array;
-  /** [index, invalidUtf8 offset or -1, truncated] of the files that have either. */
-  odd: [number, number, boolean][];
-}
-
-export function packFiles(files: Map<string, ScannedFile>): PackedFiles {
-  const n = files.size;
-  const paths: string[] = [];
-  const texts: string[] = [];
-  const lengths = new Uint32Array(n);
-  const sizes = new Float64Array(n);
-  const mtimes = new Float64Array(n);
-  const odd: PackedFiles['odd'] = [];
-  let i = 0;
-  for (const [p, f] of files) {
-    paths.push(p);
-    texts.push(f.text);
-    lengths[i] = f.text.length;
-    sizes[i] = f.size;
-    mtimes[i] = f.mtimeMs;
-    if (f.invalidUtf8 !== undefined || f.truncated) odd.push([i, f.invalidUtf8 ?? -1, !!f.truncated]);
-    i++;
-  }
-  return { paths: paths.join('\0'), texts: texts.join(''), lengths, sizes, mtimes, odd };
-}
-
-/** Add packed files to `into`, in their order. */
-export function unpackFiles(pk: PackedFiles, into: Map<string, ScannedFile>): void {
-  const n = pk.lengths.length;
-  if (!n) return;
-  const paths = pk.paths.split('\0');
-  const files: ScannedFile[] = [];
-  for (let i = 0, at = 0; i < n; i++) {
-    const len = pk.lengths[i];
-    const f: ScannedFile = { text: pk.texts.slice(at, at + len), mtimeMs: pk.mtimes[i], size: pk.sizes[i], truncated: false };
-    at += len;
-    files.push(f);
-  }
-  for (const [i, inv, tr] of pk.odd) {
-    if (inv >= 0) files[i].invalidUtf8 = inv;
-    files[i].truncated = tr;
-  }
-  for (let i = 0; i < n; i++) into.set(paths[i], files[i]);
-}
 
 /** Thrown by the text source for a file whose text has not arrived yet. */
 const NOT_YET = new Error('not read yet');
@@ -148,7 +93,7 @@ export function loadForStatus(dir: string, config: HcronConfig, ctx: Context, jo
     const finish = (m: Extract<ScanMessage, { t: 'end' }>): StatusLoad => {
       const scanned = (members: Member[]): ScanResult => ({ root: m.root, members, files, problems: m.problems, stoppedAt: m.stoppedAt });
       if (m.members || !tree) {
-        const scan = scanned(m.members ?? []);
+        const scan = scanned(m.members ? unpackMembers(m.members) : []);
         const loaded = judgeScan(scan, config, ctx, false);
         return { scan, tree: loaded.tree, verdict: loaded.verdict };
       }
@@ -178,7 +123,7 @@ export function loadForStatus(dir: string, config: HcronConfig, ctx: Context, jo
       if (settled) return;
       try {
         if (m.t === 'names') {
-          tree = new EventTree({ members: m.members }, config);
+          tree = new EventTree({ members: unpackMembers(m.members) }, config);
           sj = new StatusJudge(tree, src, ctx);
           max = maxEvents(tree);
         } else if (m.t === 'part') {

@@ -10,7 +10,8 @@ import { ScanLimits, ScannedFile, scanEventsDir } from '../engine/scan';
 import { snapshotOfScan } from '../engine/snapshot';
 import { Member, sameMember } from '../engine/tree';
 import { ReadBeacon } from '../readWatch';
-import { packFiles, ScanJob, ScanMessage } from './parallelStatus';
+import { packFiles, packMembers } from '../engine/scanPack';
+import { ScanJob, ScanMessage } from './parallelStatus';
 
 const job = workerData as ScanJob;
 const port = parentPort!;
@@ -25,7 +26,7 @@ try {
   // One listing of each folder for both walks.
   const base: ScanLimits = { maxMembers: job.maxMembers, maxFileBytes: job.maxFileBytes, probe: job.beacon ? new ReadBeacon(job.beacon) : undefined, listings: new Map() };
   const names = scanEventsDir(job.dir, { ...base, namesOnly: true }).members;
-  post({ t: 'names', members: names });
+  post({ t: 'names', members: packMembers(names) });
   const read: Member[] = [];
   const files = new Map<string, ScannedFile>();
   let agree = true;
@@ -46,7 +47,7 @@ try {
   });
   check(r.members);
   agree &&= read.length === names.length;
-  post({ t: 'end', root: r.root, files: packFiles(r.files), problems: r.problems, stoppedAt: r.stoppedAt, members: agree ? undefined : read });
+  post({ t: 'end', root: r.root, files: packFiles(r.files), problems: r.problems, stoppedAt: r.stoppedAt, members: agree ? undefined : packMembers(read) });
   // The snapshot estimate while the main thread judges the last events: this thread's core is free now.
   for (const [k, v] of r.files) files.set(k, v);
   post({ t: 'snapshot', estimate: snapshotOfScan({ ...r, members: read, files }, job.config) });

@@ -13,3 +13,4 @@ export * from './when';
 export * from './lint';
 export * from './snapshot';
 export * from './verdict';
+export * from './scanPack';

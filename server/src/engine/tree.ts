@@ -94,8 +94,8 @@ export function pathOf(name: string): string {
 
 export class EventTree {
   readonly members = new Map<string, Member>();
-  /** Non-ignored members by archive path: the loader's view ("cache" + "link_cache"). */
-  readonly visible = new Map<string, Member>();
+  /** Non-ignored members by archive path: the loader's view ("cache" + "link_cache"). The same map as `members` when nothing is ignored (a map of 100,000 paths costs ~30 ms to fill). */
+  readonly visible: ReadonlyMap<string, Member>;
   readonly ignored: Ignored[] = [];
   readonly ignoredPaths = new Set<string>();
   readonly dropped: Dropped[] = [];
@@ -116,14 +116,19 @@ export class EventTree {
     for (const m of input.members) {
       if (m.path !== 'events' && !m.path.startsWith('events/')) continue;
       this.members.set(m.path, m);
-      const parent = dirname(m.path);
       if (re?.test(basename(m.path))) {
         this.ignored.push({ name: nameOf(m.path), path: m.path, why: 'name' });
         this.ignoredPaths.add(m.path);
-      } else if (this.ignoredPaths.has(parent)) {
+      } else if (this.ignoredPaths.size && this.ignoredPaths.has(dirname(m.path))) {
         this.ignored.push({ name: nameOf(m.path), path: m.path, why: 'parent' });
         this.ignoredPaths.add(m.path);
-      } else this.visible.set(m.path, m);
+      }
+    }
+    if (!this.ignoredPaths.size) this.visible = this.members;
+    else {
+      const visible = new Map<string, Member>();
+      for (const [p, m] of this.members) if (!this.ignoredPaths.has(p)) visible.set(p, m);
+      this.visible = visible;
     }
     const links: Member[] = [];
     for (const m of this.visible.values()) {

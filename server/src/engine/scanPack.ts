@@ -1,0 +1,122 @@
+// What a reading thread posts, packed: a structured clone of one object per
+// member or file costs both threads ~1-5 µs each (100,000 members: ~110-170 ms
+// to take in on the receiving thread, measured), a few long strings and typed
+// arrays almost nothing. Paths travel as one JSON array: JSON.parse gives flat
+// strings (split() gives slices of one long string, and the tree built on
+// them, hashing every path into maps, was up to 1.6x slower: measured).
+
+import type { ScannedFile, ScanPart, ScanResult } from './scan';
+import type { Member, MemberKind } from './tree';
+
+const KINDS: MemberKind[] = ['dir', 'file', 'symlink', 'hardlink', 'other'];
+const KIND_CODE = new Map(KINDS.map((k, i) => [k, i]));
+
+export interface PackedMembers {
+  /** The archive paths, a JSON array. */
+  paths: string;
+  kinds: Uint8Array;
+  /** [index, link, hardlinkOf, what] of the members that have any of them. */
+  extra: [number, string | undefined, string | undefined, string | undefined][];
+}
+
+export function packMembers(members: readonly Member[]): PackedMembers {
+  const n = members.length;
+  const paths = new Array<string>(n);
+  const kinds = new Uint8Array(n);
+  const extra: PackedMembers['extra'] = [];
+  for (let i = 0; i < n; i++) {
+    const m = members[i];
+    paths[i] = m.path;
+    kinds[i] = KIND_CODE.get(m.kind)!;
+    if (m.link !== undefined || m.hardlinkOf !== undefined || m.what !== undefined) extra.push([i, m.link, m.hardlinkOf, m.what]);
+  }
+  return { paths: JSON.stringify(paths), kinds, extra };
+}
+
+export function unpackMembers(pk: PackedMembers): Member[] {
+  const n = pk.kinds.length;
+  if (!n) return [];
+  const paths = JSON.parse(pk.paths) as string[];
+  const out = new Array<Member>(n);
+  for (let i = 0; i < n; i++) out[i] = { path: paths[i], kind: KINDS[pk.kinds[i]] };
+  for (const [i, link, hardlinkOf, what] of pk.extra) {
+    const m = out[i];
+    if (link !== undefined) m.link = link;
+    if (hardlinkOf !== undefined) m.hardlinkOf = hardlinkOf;
+    if (what !== undefined) m.what = what;
+  }
+  return out;
+}
+
+/** Scanned files: the paths (JSON), the texts joined, each text's length, and the rest of each ScannedFile. */
+export interface PackedFiles {
+  paths: string;
+  texts: string;
+  lengths: Uint32Array;
+  sizes: Float64Array;
+  mtimes: Float64Array;
+  /** [index, invalidUtf8 offset or -1, truncated] of the files that have either. */
+  odd: [number, number, boolean][];
+}
+
+export function packFiles(files: Map<string, ScannedFile>): PackedFiles {
+  const n = files.size;
+  const paths: string[] = [];
+  const texts: string[] = [];
+  const lengths = new Uint32Array(n);
+  const sizes = new Float64Array(n);
+  const mtimes = new Float64Array(n);
+  const odd: PackedFiles['odd'] = [];
+  let i = 0;
+  for (const [p, f] of files) {
+    paths.push(p);
+    texts.push(f.text);
+    lengths[i] = f.text.length;
+    sizes[i] = f.size;
+    mtimes[i] = f.mtimeMs;
+    if (f.invalidUtf8 !== undefined || f.truncated) odd.push([i, f.invalidUtf8 ?? -1, !!f.truncated]);
+    i++;
+  }
+  return { paths: JSON.stringify(paths), texts: texts.join(''), lengths, sizes, mtimes, odd };
+}
+
+/** Add packed files to `into`, in their order. */
+export function unpackFiles(pk: PackedFiles, into: Map<string, ScannedFile>): void {
+  const n = pk.lengths.length;
+  if (!n) return;
+  const paths = JSON.parse(pk.paths) as string[];
+  const files: ScannedFile[] = [];
+  for (let i = 0, at = 0; i < n; i++) {
+    const len = pk.lengths[i];
+    files.push({ text: pk.texts.slice(at, at + len), mtimeMs: pk.mtimes[i], size: pk.sizes[i], truncated: false });
+    at += len;
+  }
+  for (const [i, inv, tr] of pk.odd) {
+    if (inv >= 0) files[i].invalidUtf8 = inv;
+    files[i].truncated = tr;
+  }
+  for (let i = 0; i < n; i++) into.set(paths[i], files[i]);
+}
+
+export interface PackedPart {
+  members: PackedMembers;
+  files: PackedFiles;
+}
+
+export const packPart = (p: ScanPart): PackedPart => ({ members: packMembers(p.members), files: packFiles(p.files) });
+
+export function unpackPart(p: PackedPart): ScanPart {
+  const files = new Map<string, ScannedFile>();
+  unpackFiles(p.files, files);
+  return { members: unpackMembers(p.members), files };
+}
+
+export type PackedScan = Omit<ScanResult, 'members' | 'files'> & { members: PackedMembers; files: PackedFiles };
+
+export const packScan = (r: ScanResult): PackedScan => ({ ...r, members: packMembers(r.members), files: packFiles(r.files) });
+
+export function unpackScan(r: PackedScan): ScanResult {
+  const files = new Map<string, ScannedFile>();
+  unpackFiles(r.files, files);
+  return { ...r, members: unpackMembers(r.members), files };
+}

@@ -1,0 +1,84 @@
+// The packed form the reading threads post (engine/scanPack.ts): through a real
+// structured clone (a MessageChannel, as postMessage between threads), packing
+// and unpacking gives back exactly the scan, on the spec's edge-case tree and on
+// a tree with names that are not UTF-8, symlinks, a hard link, a FIFO, a file
+// that is not UTF-8 and one cut at the size cap.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { createRequire } from 'node:module';
+import { test } from 'node:test';
+import { MessageChannel, receiveMessageOnPort } from 'node:worker_threads';
+import { BASE, casesTree, tmpdir, writeTree } from '../helpers/trees.mjs';
+
+const require = createRequire(import.meta.url);
+const { scanEventsDir, DEFAULT_LIMITS, packScan, unpackScan, packPart, unpackPart } = require('../../dist/engine.js');
+
+/** A scanned file with every field, present or not (a packed one has no `invalidUtf8: undefined`). */
+const norm = (files) => [...files].map(([p, f]) => [p, { text: f.text, invalidUtf8: f.invalidUtf8, truncated: !!f.truncated, mtimeMs: f.mtimeMs, size: f.size }]);
+
+/** `v` after a structured clone, as another thread receives it. */
+function cloned(v) {
+  const { port1, port2 } = new MessageChannel();
+  port1.postMessage(v);
+  const got = receiveMessageOnPort(port2).message;
+  port1.close();
+  return got;
+}
+
+function oddTree() {
+  const events = path.join(tmpdir(), 'events');
+  writeTree(events, { 'a/job': BASE, 'a/link': { link: 'job' }, 'b/deep/x': BASE + '# x\n', 'big': BASE + '#'.repeat(300) + '\n' });
+  const dir = Buffer.from(events);
+  fs.writeFileSync(Buffer.concat([dir, Buffer.from('/caf\xe9', 'latin1')]), BASE); // a name that is not UTF-8
+  fs.mkdirSync(Buffer.concat([dir, Buffer.from('/d\xff', 'latin1')]));
+  fs.writeFileSync(Buffer.concat([dir, Buffer.from('/d\xff/inner', 'latin1')]), BASE);
+  fs.writeFileSync(path.join(events, 'bad-utf8'), Buffer.concat([Buffer.from(BASE), Buffer.from([0xc3, 0x28, 0x0a])]));
+  fs.writeFileSync(path.join(events, 'r\ufffdplacement'), BASE); // a UTF-8 name holding U+FFFD itself
+  fs.linkSync(path.join(events, 'a/job'), path.join(events, 'z-same'));
+  execFileSync('mkfifo', [path.join(events, 'fifo')]);
+  return events;
+}
+
+for (const [what, make] of [
+  ['the edge-case tree', () => casesTree()],
+  ['odd names and kinds', oddTree],
+]) {
+  test(`a scan packed and unpacked is the scan: ${what}`, () => {
+    const limits = { ...DEFAULT_LIMITS, maxFileBytes: 200 };
+    const scan = scanEventsDir(make(), limits);
+    assert.ok(scan.members.length > 5 && scan.files.size > 3);
+    const back = unpackScan(cloned(packScan(scan)));
+    assert.deepEqual(back.members, scan.members);
+    assert.deepEqual(norm(back.files), norm(scan.files));
+    assert.deepEqual(back.problems, scan.problems);
+    assert.deepEqual(back.stoppedAt, scan.stoppedAt);
+    assert.equal(back.root, scan.root);
+  });
+}
+
+test('odd names: the lone surrogates of names that are not UTF-8 survive packing', () => {
+  const scan = scanEventsDir(oddTree());
+  const paths = scan.members.map((m) => m.path);
+  assert.ok(paths.includes('events/caf\udce9'), paths.join(' '));
+  assert.ok(paths.includes('events/d\udcff/inner'));
+  assert.ok(paths.includes('events/r\ufffdplacement'));
+  assert.ok(scan.files.get('events/bad-utf8').invalidUtf8 !== undefined);
+  assert.ok(scan.files.get('events/big').truncated === false);
+  const back = unpackScan(cloned(packScan(scan)));
+  assert.deepEqual(back.members.map((m) => m.path), paths);
+  assert.deepEqual(back.members.find((m) => m.kind === 'hardlink'), scan.members.find((m) => m.kind === 'hardlink'));
+  assert.deepEqual(back.members.find((m) => m.kind === 'other'), { path: 'events/fifo', kind: 'other', what: 'a FIFO' });
+});
+
+test('parts packed and unpacked are the parts, empty ones too', () => {
+  const parts = [];
+  const rest = scanEventsDir(oddTree(), { ...DEFAULT_LIMITS, partSize: 3, onPart: (p) => parts.push(p) });
+  assert.ok(parts.length >= 3);
+  for (const p of [...parts, { members: [], files: new Map() }, { members: rest.members, files: rest.files }]) {
+    const back = unpackPart(cloned(packPart(p)));
+    assert.deepEqual(back.members, p.members);
+    assert.deepEqual(norm(back.files), norm(p.files));
+  }
+});
