@@ -191,6 +191,14 @@ describe('hover', () => {
     assert.equal(runs[0], '- 2026-01-06 03:00');
     assert.equal(runs[1], '- 2026-01-06 03:30');
   });
+  test("a field's note reads the run's final values: an empty notify_subject names the host and user assigned after it", () => {
+    const text = 'as_user=\nhost=h1.example.com\ncommand=/bin/true\nnotify_email=a@b\nnotify_subject=\nnotify_message=\nhost=h$HCRON_EVENT_NAME[-1].example.com\nwhen_month=*\nwhen_day=*\nwhen_hour=*\nwhen_minute=*\nwhen_dow=*\n';
+    const s2 = withFile('events/tmp_subject', text);
+    const h = svc.hover({ state: s2, path: 'events/tmp_subject', text }, text.indexOf('notify_subject=') + 2, OPTS);
+    assert.match(h.markdown, /empty: hcron uses `hcron \([^)]*\): "\/tmp_subject" executed at [^@`]+@htmp_subject\.example\.com`/);
+    const h2 = svc.hover({ state: s2, path: 'events/tmp_subject', text }, text.indexOf('notify_email=a') + 'notify_email='.length, OPTS);
+    assert.match(h2.markdown, /`a@b`/);
+  });
   test('when_* on a template says it is not scheduled', () => {
     const d = doc('events/failover/common');
     const h = svc.hover(d, at(d, 'when_minute', 2), OPTS);

@@ -182,15 +182,18 @@ function lateValueBlock(doc: Doc, a: Assignment, opts: HoverOptions): string {
       body += `mail body:\n\n${codeBlock(value.replace(/\\n/g, '\n').replace(/\\t/g, '\t'))}`;
     } else if (field === 'command') body += codeBlock(value, 'sh');
     else body += `${inlineCode(value)}`;
-    if (!overridden) body += fieldNote(doc, w, field, value);
+    if (!overridden) {
+      // the rest of the late pass on the same table (the note reads the final values): one pass per way, not two
+      evalAll(w.j.assignments.slice(k + 1), vars);
+      body += fieldNote(doc, w, field, value, vars);
+    }
     else body += `\n\n*overridden later in the event: hcron uses the last ${field}.*`;
     return body;
   });
 }
 
-/** What hcron does with the final value of a field in one run. */
-function fieldNote(doc: Doc, w: Way, field: string, value: string): string {
-  const vars = lateTableBefore(w.j, w.run, w.j.assignments.length);
+/** What hcron does with the final value of a field in one run; `vars`: the run's late table after every assignment. */
+function fieldNote(doc: Doc, w: Way, field: string, value: string, vars: VarTable): string {
   const get = (n: string) => vars.get(n) ?? undefined;
   switch (field) {
     case 'as_user':
