@@ -24,6 +24,7 @@ import { ScanLimits, ScannedFile, ScanResult } from './engine/scan';
 import { inThreadReader, ReadStalled, ScanNames, ScanSoFar, TreeReader } from './treeReader';
 import { CompactJudgement, compactable, RecentJudgements, Rejudge } from './compactJudgement';
 import { seconds } from './readWatch';
+import { loadBegins } from './gcTuning';
 import { TREE_WORK_BUDGET } from './engine/substitute';
 import { configContext, StatusRecord, treeFatal } from './engine/status';
 import { EventRef, EventTree, Member, nameOf } from './engine/tree';
@@ -376,6 +377,15 @@ export class TreeModel {
 
   /** Scan from disk and judge everything, in slices so the server stays responsive. */
   async load(): Promise<void> {
+    const over = loadBegins(); // until requests are answered: the findings follow in the background
+    try {
+      await this.loadVerdicts();
+    } finally {
+      over();
+    }
+  }
+
+  private async loadVerdicts(): Promise<void> {
     const gen = ++this.gen;
     version++;
     const t0 = performance.now();
