@@ -113,10 +113,7 @@ export function unpackPart(p: PackedPart): ScanPart {
 
 export type PackedScan = Omit<ScanResult, 'members' | 'files'> & { members: PackedMembers; files: PackedFiles };
 
-export const packScan = (r: ScanResult): PackedScan => ({ ...r, members: packMembers(r.members), files: packFiles(r.files) });
+/** A scan's end: its last part, and the rest of the result as it is. */
+export const packScan = (r: ScanResult): PackedScan => ({ ...r, ...packPart(r) });
 
-export function unpackScan(r: PackedScan): ScanResult {
-  const files = new Map<string, ScannedFile>();
-  unpackFiles(r.files, files);
-  return { ...r, members: unpackMembers(r.members), files };
-}
+export const unpackScan = (r: PackedScan): ScanResult => ({ ...r, ...unpackPart(r) });

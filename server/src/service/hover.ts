@@ -186,8 +186,7 @@ function lateValueBlock(doc: Doc, a: Assignment, opts: HoverOptions): string {
       // the rest of the late pass on the same table (the note reads the final values): one pass per way, not two
       evalAll(w.j.assignments.slice(k + 1), vars);
       body += fieldNote(doc, w, field, value, vars);
-    }
-    else body += `\n\n*overridden later in the event: hcron uses the last ${field}.*`;
+    } else body += `\n\n*overridden later in the event: hcron uses the last ${field}.*`;
     return body;
   });
 }
