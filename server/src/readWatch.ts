@@ -19,17 +19,28 @@ export const DEFAULT_READ_TIMEOUT_MS = 10_000;
 const PATH_BYTES = 4096;
 const encoder = new TextEncoder();
 
-/** Where a reading thread says what it is doing; readable from any thread. */
+/** Bytes of one slot: [sequence, busy, path length] and the path. */
+const SLOT_BYTES = 12 + PATH_BYTES;
+
+/**
+ * Where a reading thread says what it is doing; readable from any thread. One
+ * shared buffer can hold a slot per reading thread (hcron-check status reads
+ * on two), and the watchdog watches every slot.
+ */
 export class ReadBeacon implements ReadProbe {
-  /** [sequence, busy, path length] followed by the path's bytes. */
   readonly shared: SharedArrayBuffer;
   private readonly head: Int32Array;
   private readonly bytes: Uint8Array;
 
-  constructor(shared?: SharedArrayBuffer) {
-    this.shared = shared ?? new SharedArrayBuffer(12 + PATH_BYTES);
-    this.head = new Int32Array(this.shared, 0, 3);
-    this.bytes = new Uint8Array(this.shared, 12, PATH_BYTES);
+  constructor(shared?: SharedArrayBuffer, slot = 0, slots = 1) {
+    this.shared = shared ?? new SharedArrayBuffer(slots * SLOT_BYTES);
+    this.head = new Int32Array(this.shared, slot * SLOT_BYTES, 3);
+    this.bytes = new Uint8Array(this.shared, slot * SLOT_BYTES + 12, PATH_BYTES);
+  }
+
+  /** One beacon per slot of a shared buffer. */
+  static slotsOf(shared: SharedArrayBuffer): ReadBeacon[] {
+    return Array.from({ length: Math.floor(shared.byteLength / SLOT_BYTES) }, (_, k) => new ReadBeacon(shared, k));
   }
 
   begin(p: string | Uint8Array): void {

@@ -4,14 +4,19 @@
 // blocking open() of it never returns: only SIGKILL ends it, as with a hard
 // NFS mount) or "sleepMs": how long each matching read blocks the thread;
 // optional "armed": a file whose existence switches it on (delete it and the
-// mount is back)}.
+// mount is back); or "errno": the code the matching opens fail with at once
+// (EACCES: a file made unreadable, ENOENT: one deleted after the listing)}.
 'use strict';
 const fs = require('node:fs');
-const { match, fifo, sleepMs, armed } = JSON.parse(process.env.HCRON_TEST_HANG);
+const { match, fifo, sleepMs, armed, errno } = JSON.parse(process.env.HCRON_TEST_HANG);
 const real = { openSync: fs.openSync, readdirSync: fs.readdirSync, lstatSync: fs.lstatSync, readFileSync: fs.readFileSync };
 const block = fifo ? () => fs.closeSync(real.openSync(fifo, 'r')) : () => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, sleepMs);
+const fail = (name, p) => Object.assign(new Error(`${errno}: injected by hang-fs.cjs, ${name} '${p}'`), { code: errno });
 for (const [name, f] of Object.entries(real))
   fs[name] = function (p, ...rest) {
-    if (typeof p !== 'number' && String(p).includes(match) && (!armed || fs.existsSync(armed))) block();
+    if (typeof p !== 'number' && String(p).includes(match) && (!armed || fs.existsSync(armed))) {
+      if (!errno) block();
+      else if (name === 'openSync') throw fail('open', p);
+    }
     return f.call(this, p, ...rest);
   };

@@ -120,3 +120,22 @@ test('status on two threads: a slow mount still gets the verdict of an unhindere
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stdout, run(['status', '--format', 'all', tree], serial).stdout);
 });
+
+test('status on two threads: a file that cannot be opened (hcron stops there) or that vanished after the listing: the serial answer', () => {
+  const tree = lateIncludes(1200);
+  for (const [match, errno] of [['a4/e404', 'EACCES'], ['a6/e606', 'ENOENT'], ['zz/late', 'EACCES']]) {
+    const env = { HCRON_TEST_HANG: JSON.stringify({ match, errno }), NODE_OPTIONS: `--require ${path.join(repo, 'test/helpers/hang-fs.cjs')}` };
+    const a = run(['status', '--format', 'all', tree], { env: { ...parallel.env, ...env } });
+    const b = run(['status', '--format', 'all', tree], { env: { ...serial.env, ...env } });
+    assert.deepEqual(a, b, `${match} ${errno}`);
+    assert.match(a.stderr, errno === 'EACCES' ? new RegExp(`events/${match}: cannot read file \\(EACCES`) : new RegExp(`events/${match}: vanished while the tree was read \\(ENOENT`));
+  }
+});
+
+test('status on two threads: a tree far over max_hcron_tree_snapshot_size (the estimate is made while the files are still read)', () => {
+  const events = path.join(tmpdir(), '.hcron', 'r.example.com', 'events');
+  generateRealistic(events, { events: 9000 });
+  const r = same(['status', events]);
+  assert.match(r.stderr, /compressed snapshot at least \d+ bytes > max_hcron_tree_snapshot_size 262144/);
+  same(['status', '--set', 'max_hcron_tree_snapshot_size=300000', events]);
+});

@@ -41,14 +41,45 @@ const BUILD = {
   'line-2mb': (dir) => buildCase('line-2mb', dir),
 };
 
-test('snapshot estimates equal the earlier implementation', { timeout: 300_000 }, () => {
+/** Each row of EXPECTED with its tree's scan (each tree read once), config and expected estimate. */
+function* cases() {
   const scans = new Map();
   for (const [name, limit, bytes, flags] of EXPECTED) {
     if (!scans.has(name)) scans.set(name, engine.scanEventsDir(BUILD[name](tmpdir('hcron-snap-'))));
-    const scan = scans.get(name);
-    const config = engine.makeConfig(null, { max_hcron_tree_snapshot_size: limit });
     const want = { bytes, limit };
     for (const f of flags.split(' ').filter(Boolean)) want[f] = true;
-    assert.deepEqual(engine.snapshotOfScan(scan, config), want, `${name}, limit ${limit}`);
+    yield { name, limit, flags, want, scan: scans.get(name), config: engine.makeConfig(null, { max_hcron_tree_snapshot_size: limit }) };
+  }
+}
+
+test('snapshot estimates equal the earlier implementation', { timeout: 300_000 }, () => {
+  for (const { name, limit, want, scan, config } of cases()) assert.deepEqual(engine.snapshotOfScan(scan, config), want, `${name}, limit ${limit}`);
+});
+
+// hcron-check status's reading thread makes the estimate while the files are still being read
+// (estimateSteps waits for a file that is not ready): the same figures, and a tree far over the
+// limit is decided before its last files are in (a small one waits for every size: they decide whether it is sampled).
+test('the estimate made as the files come in equals the estimate of the whole tree, and an early stop needs only the first files', { timeout: 300_000 }, () => {
+  for (const { name, limit, flags, want, scan, config } of cases()) {
+    const files = scan.members.filter((m) => m.kind === 'file').map((m) => m.path);
+    const index = new Map(files.map((p, i) => [p, i]));
+    let ready = 0; // files 0 .. ready-1 are in
+    const text = (p) => scan.files.get(p).text;
+    const contents = {
+      ready: (p) => index.get(p) < ready,
+      size: (p) => (index.get(p) < ready ? Buffer.byteLength(text(p)) : assert.fail(`size of ${p} before it is ready`)),
+      write: (p, buf, off) => void buf.write(text(p), off, 'utf8'),
+    };
+    const steps = engine.estimateSteps(scan.members, config, contents);
+    let r = steps.next();
+    let waits = 0;
+    while (!r.done) {
+      waits++;
+      ready += 1 + (ready % 7); // files arrive in runs of uneven length
+      r = steps.next();
+    }
+    assert.deepEqual(r.value, want, `${name}, limit ${limit}`);
+    assert.ok(waits > 0, `${name}: waited for files`);
+    if (flags.includes('atLeast') && flags.includes('sampled') && files.length > 1000) assert.ok(ready < files.length, `${name}, limit ${limit}: decided after ${ready} of ${files.length} files`);
   }
 });

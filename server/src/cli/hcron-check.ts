@@ -149,7 +149,7 @@ export function readTimeoutOf(p: Parsed): number {
 function startReadWatch(p: Parsed): void {
   const ms = readTimeoutOf(p);
   if (ms <= 0) return;
-  const beacon = new ReadBeacon();
+  const beacon = new ReadBeacon(undefined, 0, 2); // slot 1: status's reading thread (parallelStatus.ts)
   const fd = /^[0-9]+$/.test(process.env.HCRON_CHECK_WATCH_FD ?? '') ? Number(process.env.HCRON_CHECK_WATCH_FD) : null;
   startWatchdog(beacon, ms, fd, 'hcron-check: ');
   probe = beacon;
@@ -201,7 +201,13 @@ function loadStatus(p: Parsed, dir: string): StatusLoad | Promise<StatusLoad> {
   const limits = limitsOf(p);
   const config = loadConfig(p);
   const ctx = configContext(config, one(p, '--server-name'), one(p, '--fqdn') ?? os.hostname());
-  return loadForStatus(dir, config, ctx, { maxMembers: limits.maxMembers, maxFileBytes: limits.maxFileBytes, beacon: probe instanceof ReadBeacon ? probe.shared : undefined });
+  return loadForStatus(dir, config, ctx, {
+    maxMembers: limits.maxMembers,
+    maxFileBytes: limits.maxFileBytes,
+    probe,
+    beacon: probe instanceof ReadBeacon ? probe.shared : undefined,
+    serial: () => load(p, dir, false).loaded,
+  });
 }
 
 async function cmdStatus(p: Parsed): Promise<number> {

@@ -1,52 +1,67 @@
-// hcron-check status on two threads. A reading thread (scanWorker.ts) walks
-// the names, then reads the tree and posts the file texts in parts; this
-// thread builds the tree from the names and judges the events in load order
-// as their texts (and the texts they include) arrive. The answer is the
+// hcron-check status on two threads. This thread walks the names (while the
+// reading thread starts), builds the tree from them and hands the list of
+// files over; then both threads read the files, taking runs of them from one
+// shared counter (engine/scan.ts readRaw: a read depends on nothing read
+// before it), and this thread judges the events in load order as their texts
+// (and the texts they include) arrive, between its own runs. The answer is the
 // serial one (load.ts judgeScan of the tree as read), exactly:
 // * an event is judged only once every text it reads is in (a text that is
-//   not in yet stops the pass until the next part; the status judge reads
+//   not in yet stops the pass until the next run; the status judge reads
 //   every text before it substitutes, so nothing of a stopped judgement
 //   counts), and in load order (the tree's substitution budget is spent in
 //   that order);
-// * the tree as read must be the tree of the names (the reading thread
-//   compares them: hard links, vanished or unreadable files, a tree changing
-//   between the two walks); when it is not, the tree as read is judged again
-//   from the start, serially;
+// * the tree as read is the tree of the names only when every file was a
+//   regular file read whole and no file has two names in the tree (the walk
+//   would make the second a hard-link member); otherwise, and on anything odd
+//   (a file that vanished or cannot be read), the tree is read and judged
+//   again from the start, serially;
 // * the not-UTF-8 test (no event at all) is made once every text is in.
-// The reading thread then makes the snapshot estimate of the tree as read
-// while this thread judges the last events.
+// The reading thread makes the snapshot estimate as the files come in (this
+// thread posts its reads there too, until the estimate is made).
 
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { HcronConfig } from '../engine/config';
 import type { Context, TextSource } from '../engine/event';
-import { judgeScan } from '../engine/load';
-import type { ScannedFile, ScanResult } from '../engine/scan';
+import { decodeBytes, FsPath, probed, RawRead, ReadProbe, readRaw, ScannedFile, scanEventsDir, ScanResult } from '../engine/scan';
+import { forEachRead, PackedMembers, packMembers, PackedReads, packReads } from '../engine/scanPack';
 import type { SnapshotEstimate } from '../engine/snapshot';
 import { fatalVerdict, limitFrom, maxEvents, StatusRecord, statusRecord, treeFatal, TreeVerdict } from '../engine/status';
-import { EventTree, Member } from '../engine/tree';
+import { EventTree } from '../engine/tree';
 import { StatusJudge } from '../engine/verdict';
-import { PackedFiles, PackedMembers, unpackFiles, unpackMembers } from '../engine/scanPack';
 
-/** What the reading thread is asked to read. */
-export interface ScanJob {
-  dir: string;
-  maxMembers: number;
+/** What the reading thread is started with. */
+export interface ReadJob {
   maxFileBytes: number;
-  partSize: number;
-  /** The CLI's read beacon (readWatch.ts), when reads are time-boxed. */
+  /** The CLI's read beacon (readWatch.ts, two slots: the reading thread uses slot 1), when reads are time-boxed. */
   beacon?: SharedArrayBuffer;
   /** For the snapshot estimate's limit. */
   config: HcronConfig;
 }
 
-export type ScanMessage =
-  | { t: 'names'; members: PackedMembers }
-  | { t: 'part'; files: PackedFiles }
-  /** members: the tree as read, only when it is not the tree of the names. */
-  | { t: 'end'; root: string; files: PackedFiles; problems: ScanResult['problems']; stoppedAt: ScanResult['stoppedAt']; members?: PackedMembers }
-  | { t: 'snapshot'; estimate: SnapshotEstimate }
-  | { t: 'error'; message: string };
+/**
+ * To the reading thread: the counter both threads take runs from (and the
+ * flag it raises once the estimate is made); the files to read as the walk
+ * finds them (paths as JSON when none is bytes); the members, for the
+ * estimate; this thread's reads, until the estimate is made.
+ */
+export type ToReader =
+  | { t: 'start'; shared: SharedArrayBuffer }
+  /** More of the files to read, in walk order; `total` once the walk is done. */
+  | { t: 'paths'; fsPaths: string | FsPath[]; total?: number }
+  | { t: 'members'; members: PackedMembers }
+  | { t: 'reads'; reads: PackedReads };
+
+/** From the reading thread: its reads; the estimate (of the tree of the names: used only when it is the tree as read). */
+export type ScanMessage = { t: 'reads'; reads: PackedReads } | { t: 'snapshot'; estimate: SnapshotEstimate } | { t: 'error'; message: string };
+
+/** The second word of the shared counter once the estimate is made. */
+export const ESTIMATE_MADE = 1;
+
+/** Files a thread reads at a time. */
+export const READ_RUN = 32;
+/** File paths the walk hands over at a time. */
+const PATH_BATCH = 1024;
 
 /** Thrown by the text source for a file whose text has not arrived yet. */
 const NOT_YET = new Error('not read yet');
@@ -59,30 +74,90 @@ export interface StatusLoad {
   snapshot?: SnapshotEstimate;
 }
 
-/** Members per part the reading thread posts. */
-const PART_SIZE = 500;
+export interface StatusJob {
+  maxMembers: number;
+  maxFileBytes: number;
+  /** This thread's time box (slot 0 of `beacon`). */
+  probe?: ReadProbe;
+  beacon?: SharedArrayBuffer;
+  /** The serial load: for a tree as read that is not the tree of the names. */
+  serial: () => StatusLoad;
+}
 
-export function loadForStatus(dir: string, config: HcronConfig, ctx: Context, job: Omit<ScanJob, 'dir' | 'partSize' | 'config'>, script = path.join(__dirname, 'scan-worker.js')): Promise<StatusLoad> {
+export function loadForStatus(dir: string, config: HcronConfig, ctx: Context, job: StatusJob, script = path.join(__dirname, 'scan-worker.js')): Promise<StatusLoad> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(script, { workerData: { ...job, dir, partSize: PART_SIZE, config } satisfies ScanJob });
+    const worker = new Worker(script, { workerData: { maxFileBytes: job.maxFileBytes, beacon: job.beacon, config } satisfies ReadJob });
+    let settled = false;
+    const settle = (f: () => StatusLoad) => {
+      if (settled) return;
+      settled = true;
+      void worker.terminate();
+      try {
+        resolve(f());
+      } catch (e) {
+        reject(e);
+      }
+    };
+    const fail = (e: unknown) =>
+      settle(() => {
+        throw e;
+      });
+    worker.on('error', fail);
+    worker.on('exit', (code) => fail(new Error(`the reading thread ended (exit code ${code}) before the tree was read`)));
+
+    // The names, while the reading thread starts; it reads the files as the walk finds them.
+    const toReader = (m: ToReader, transfer: ArrayBuffer[] = []) => worker.postMessage(m, transfer);
+    const shared = new Int32Array(new SharedArrayBuffer(8));
+    toReader({ t: 'start', shared: shared.buffer as SharedArrayBuffer });
+    const fsPaths: FsPath[] = [];
+    let posted = 0;
+    const postPaths = (total?: number) => {
+      const more = fsPaths.slice(posted);
+      posted = fsPaths.length;
+      toReader({ t: 'paths', fsPaths: more.every((p) => typeof p === 'string') ? JSON.stringify(more) : more, total });
+    };
+    let names: ScanResult;
+    try {
+      names = scanEventsDir(dir, { maxMembers: job.maxMembers, maxFileBytes: job.maxFileBytes, probe: job.probe, namesOnly: true, fileFsPaths: fsPaths, onFileNames: () => postPaths(), fileBatch: PATH_BATCH });
+    } catch (e) {
+      return fail(e);
+    }
+    const n = fsPaths.length;
+    postPaths(n);
+    toReader({ t: 'members', members: packMembers(names.members) });
+
+    const arcs: string[] = [];
+    for (const m of names.members) if (m.kind === 'file') arcs.push(m.path);
+    const tree = new EventTree({ members: names.members }, config);
     const files = new Map<string, ScannedFile>();
-    let done = false;
-    let tree: EventTree | undefined;
-    let sj: StatusJudge | undefined;
-    let max = 0;
-    const records: StatusRecord[] = [];
-    const capped: TreeVerdict['capped'] = [];
+    let got = 0;
+    let clean = true;
+    const inodes = new Set<string>();
     const src: TextSource = {
       text: (p) => {
         const f = files.get(p);
         if (f) return f.text;
-        if (!done) throw NOT_YET;
+        if (got < n && tree.members.get(p)?.kind === 'file') throw NOT_YET;
         return undefined;
       },
     };
+    const sj = new StatusJudge(tree, src, ctx);
+    const max = maxEvents(tree);
+    const records: StatusRecord[] = [];
+    const capped: TreeVerdict['capped'] = [];
+
+    const take = (i: number, r: RawRead) => {
+      got++;
+      if (r.k !== 'file' || r.truncated || (r.inode !== undefined && inodes.has(r.inode))) clean = false;
+      else {
+        if (r.inode !== undefined) inodes.add(r.inode);
+        const d = decodeBytes(r.bytes);
+        files.set(arcs[i], { text: d.text, invalidUtf8: d.invalidUtf8, truncated: false, mtimeMs: r.mtimeMs, size: r.size });
+      }
+    };
     /** Judge on in load order until a text is missing. */
     const judge = () => {
-      if (!tree || !sj || tree.rootIsLink) return;
+      if (tree.rootIsLink) return;
       const events = tree.events;
       try {
         for (let i = records.length; i < events.length; i++) records.push(statusRecord(sj, events[i], i, max, capped));
@@ -90,67 +165,60 @@ export function loadForStatus(dir: string, config: HcronConfig, ctx: Context, jo
         if (e !== NOT_YET) throw e;
       }
     };
-    const finish = (m: Extract<ScanMessage, { t: 'end' }>): StatusLoad => {
-      const scanned = (members: Member[]): ScanResult => ({ root: m.root, members, files, problems: m.problems, stoppedAt: m.stoppedAt });
-      if (m.members || !tree) {
-        const scan = scanned(m.members ? unpackMembers(m.members) : []);
-        const loaded = judgeScan(scan, config, ctx, false);
-        return { scan, tree: loaded.tree, verdict: loaded.verdict };
-      }
-      const scan = scanned(tree.input.members);
-      let invalid = false;
-      for (const f of files.values()) invalid ||= f.invalidUtf8 !== undefined;
-      const noEvents = treeFatal(tree, (p) => (invalid ? files.get(p)?.invalidUtf8 : undefined));
-      if (noEvents) return { scan, tree, verdict: fatalVerdict(noEvents) };
-      judge();
-      return { scan, tree, verdict: { judgements: [], records, limitFrom: limitFrom(max), capped } };
-    };
-    let settled = false;
-    /** The verdict and the snapshot estimate, as they are ready (the reading thread estimates after posting the end). */
     let loaded: StatusLoad | undefined;
     let snapshot: SnapshotEstimate | undefined;
-    const settle = (f: () => StatusLoad) => {
+    /** Every file is in (and the tree as read is the names'): the verdict; then the estimate. */
+    const onward = () => {
+      if (!clean) return settle(job.serial);
+      if (got === n && !loaded) {
+        const scan: ScanResult = { root: names.root, members: names.members, files, problems: names.problems, stoppedAt: names.stoppedAt };
+        let invalid = false;
+        for (const f of files.values()) invalid ||= f.invalidUtf8 !== undefined;
+        const noEvents = treeFatal(tree, (p) => (invalid ? files.get(p)?.invalidUtf8 : undefined));
+        if (noEvents) loaded = { scan, tree, verdict: fatalVerdict(noEvents) };
+        else {
+          judge();
+          loaded = { scan, tree, verdict: { judgements: [], records, limitFrom: limitFrom(max), capped } };
+        }
+      } else judge();
+      if (loaded && snapshot) settle(() => ({ ...loaded!, snapshot }));
+    };
+    /** One run of this thread's reads, then the messages that came meanwhile. */
+    const step = () => {
       if (settled) return;
-      settled = true;
       try {
-        resolve(f());
+        const from = Atomics.add(shared, 0, READ_RUN);
+        if (from >= n) return onward();
+        const reads: RawRead[] = [];
+        for (let i = from; i < Math.min(n, from + READ_RUN); i++) {
+          const r = probed(job.probe, fsPaths[i], () => readRaw(fsPaths[i], job.maxFileBytes));
+          reads.push(r);
+          take(i, r);
+        }
+        if (Atomics.load(shared, 1) !== ESTIMATE_MADE) {
+          const pk = packReads(from, reads);
+          toReader({ t: 'reads', reads: pk }, [pk.bytes.buffer as ArrayBuffer]);
+        }
+        onward();
+        setImmediate(step);
       } catch (e) {
-        reject(e);
+        fail(e);
       }
-      void worker.terminate();
     };
     worker.on('message', (m: ScanMessage) => {
       if (settled) return;
       try {
-        if (m.t === 'names') {
-          tree = new EventTree({ members: unpackMembers(m.members) }, config);
-          sj = new StatusJudge(tree, src, ctx);
-          max = maxEvents(tree);
-        } else if (m.t === 'part') {
-          unpackFiles(m.files, files);
-          judge();
-        } else if (m.t === 'end') {
-          unpackFiles(m.files, files);
-          done = true;
-          loaded = finish(m);
-          if (snapshot) settle(() => ({ ...loaded!, snapshot }));
+        if (m.t === 'reads') {
+          forEachRead(m.reads, take);
+          onward();
         } else if (m.t === 'snapshot') {
           snapshot = m.estimate;
-          if (loaded) settle(() => ({ ...loaded!, snapshot }));
-        } else settle(() => {
-          throw new Error(m.message);
-        });
+          onward();
+        } else fail(new Error(m.message));
       } catch (e) {
-        settle(() => {
-          throw e;
-        });
+        fail(e);
       }
     });
-    worker.on('error', (e) => settle(() => {
-      throw e;
-    }));
-    worker.on('exit', (code) => settle(() => {
-      throw new Error(`the reading thread ended (exit code ${code}) before the tree was read`);
-    }));
+    step();
   });
 }

@@ -1,56 +1,110 @@
-// hcron-check status's reading thread (dist/scan-worker.js, started by
-// parallelStatus.ts): walks the tree's names first and posts them, then reads
-// the tree (engine/scan.ts, unchanged) and posts the file texts in parts while
-// the main thread builds the tree from the names and judges; then the snapshot
-// estimate (engine/snapshot.ts) of what it read. Its reads are
-// time-boxed through the CLI's beacon, as the main thread's are.
+// hcron-check status's second reading thread (dist/scan-worker.js, started by
+// parallelStatus.ts). The main thread walks the names and hands over the
+// files as the walk finds them; both threads take the files in runs from one
+// shared counter (readRaw: a read depends on nothing read before it), and
+// this one posts what it read, bytes joined. Meanwhile it makes the snapshot
+// estimate (engine/snapshot.ts estimateSteps) from the files as they come in,
+// its own and those the main thread posts until the estimate is made: a tree
+// far over the limit is decided by its first files. Its reads are time-boxed
+// through the CLI's beacon, in a slot of their own.
 
+import { isUtf8 } from 'node:buffer';
 import { parentPort, workerData } from 'node:worker_threads';
-import { ScanLimits, ScannedFile, scanEventsDir } from '../engine/scan';
-import { snapshotOfScan } from '../engine/snapshot';
-import { Member, sameMember } from '../engine/tree';
+import { probed, RawRead, readRaw } from '../engine/scan';
+import { forEachRead, PackedReads, packReads, unpackMembers } from '../engine/scanPack';
+import { Contents, estimateSteps, SnapshotEstimate } from '../engine/snapshot';
 import { ReadBeacon } from '../readWatch';
-import { packFiles, packMembers } from '../engine/scanPack';
-import { ScanJob, ScanMessage } from './parallelStatus';
+import { ReadJob, ScanMessage, ToReader, READ_RUN, ESTIMATE_MADE } from './parallelStatus';
 
-const job = workerData as ScanJob;
+const job = workerData as ReadJob;
 const port = parentPort!;
 const post = (m: ScanMessage) => port.postMessage(m);
-// Stay alive until the main thread ends this thread: its 'exit' then never overtakes the last message.
-port.on('message', () => {});
+const probe = job.beacon ? new ReadBeacon(job.beacon, 1) : undefined;
+const lossy = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
 
-/** Same member as the names walk listed (which has no hard links or FIFOs): then the tree built from the names is the tree read. */
-const same = (a: Member, b: Member | undefined) => b !== undefined && sameMember(a, b);
+/** [next file to read, ESTIMATE_MADE once the estimate no longer needs the main thread's reads]. */
+let shared: Int32Array | undefined;
+/** The files to read as they arrive; how many there are, once the walk is done. */
+const paths: (string | Buffer)[] = [];
+let total = -1;
+/** A run taken from the counter that ends past the paths in so far. */
+let waiting: number | undefined;
 
-try {
-  // One listing of each folder for both walks.
-  const base: ScanLimits = { maxMembers: job.maxMembers, maxFileBytes: job.maxFileBytes, probe: job.beacon ? new ReadBeacon(job.beacon) : undefined, listings: new Map() };
-  const names = scanEventsDir(job.dir, { ...base, namesOnly: true }).members;
-  post({ t: 'names', members: packMembers(names) });
-  const read: Member[] = [];
-  const files = new Map<string, ScannedFile>();
-  let agree = true;
-  const check = (ms: Member[]) => {
-    for (const m of ms) {
-      if (agree && !same(m, names[read.length])) agree = false;
-      read.push(m);
-    }
-  };
-  const r = scanEventsDir(job.dir, {
-    ...base,
-    partSize: job.partSize,
-    onPart: (part) => {
-      check(part.members);
-      post({ t: 'part', files: packFiles(part.files) });
-      for (const [k, v] of part.files) files.set(k, v);
-    },
+/** Each file's bytes by its index in walk order, as the serial scan's text would re-encode them (a file that is not UTF-8: its lossy decoding). */
+const bytes: (Uint8Array | undefined)[] = [];
+let fileIndex: Map<string, number> | undefined;
+let estimate: Generator<void, SnapshotEstimate> | undefined;
+let estimated = false;
+
+function take(pk: PackedReads): void {
+  forEachRead(pk, (i, r) => {
+    if (r.k === 'file') bytes[i] = isUtf8(r.bytes) ? r.bytes : Buffer.from(lossy.decode(r.bytes));
+    else bytes[i] = new Uint8Array(0); // the tree as read is not the names': the main thread reads it again, the estimate is not used
   });
-  check(r.members);
-  agree &&= read.length === names.length;
-  post({ t: 'end', root: r.root, files: packFiles(r.files), problems: r.problems, stoppedAt: r.stoppedAt, members: agree ? undefined : packMembers(read) });
-  // The snapshot estimate while the main thread judges the last events: this thread's core is free now.
-  for (const [k, v] of r.files) files.set(k, v);
-  post({ t: 'snapshot', estimate: snapshotOfScan({ ...r, members: read, files }, job.config) });
-} catch (e) {
-  post({ t: 'error', message: (e as Error)?.message ?? String(e) });
 }
+
+/** The estimate as far as the files in allow. */
+function estimateOn(): void {
+  if (!estimate || estimated) return;
+  const r = estimate.next();
+  if (!r.done) return;
+  estimated = true;
+  if (shared) Atomics.store(shared, 1, ESTIMATE_MADE);
+  post({ t: 'snapshot', estimate: r.value });
+}
+
+/** One run of reads, when its paths are in (a run that ends past them waits for the next paths). */
+function readRun(): boolean {
+  if (!shared) return false;
+  const from = waiting ?? Atomics.add(shared, 0, READ_RUN);
+  waiting = undefined;
+  if (total >= 0 && from >= total) return false;
+  const end = total >= 0 ? Math.min(total, from + READ_RUN) : from + READ_RUN;
+  if (paths.length < end) {
+    waiting = from;
+    return false;
+  }
+  const reads: RawRead[] = [];
+  for (let i = from; i < end; i++) reads.push(probed(probe, paths[i], () => readRaw(paths[i], job.maxFileBytes)));
+  const pk = packReads(from, reads);
+  post({ t: 'reads', reads: pk }); // copied: this thread keeps the bytes for the estimate
+  take(pk);
+  return true;
+}
+
+/** Runs, with the messages that came meanwhile (the main thread's reads, more paths) between them. */
+let looping = false;
+function loop(): void {
+  looping = false;
+  try {
+    if (!readRun()) return estimateOn();
+    estimateOn();
+    looping = true;
+    setImmediate(loop);
+  } catch (e) {
+    post({ t: 'error', message: (e as Error)?.message ?? String(e) });
+  }
+}
+
+port.on('message', (m: ToReader) => {
+  try {
+    if (m.t === 'reads') take(m.reads);
+    else if (m.t === 'start') shared = new Int32Array(m.shared);
+    else if (m.t === 'members') {
+      const members = unpackMembers(m.members);
+      fileIndex = new Map();
+      for (const mm of members) if (mm.kind === 'file') fileIndex.set(mm.path, fileIndex.size);
+      const at = (p: string) => bytes[fileIndex!.get(p) ?? -1];
+      const contents: Contents = { ready: (p) => at(p) !== undefined, size: (p) => at(p)?.length, write: (p, buf, off) => void buf.set(at(p)!, off) };
+      estimate = estimateSteps(members, job.config, contents);
+    } else {
+      // bytes (a name that is not UTF-8) arrive as a Uint8Array
+      for (const p of typeof m.fsPaths === 'string' ? (JSON.parse(m.fsPaths) as string[]) : m.fsPaths) paths.push(typeof p === 'string' ? p : Buffer.from(p.buffer, p.byteOffset, p.byteLength));
+      if (m.total !== undefined) total = m.total;
+    }
+    if (!looping) loop();
+    else estimateOn();
+  } catch (e) {
+    post({ t: 'error', message: (e as Error)?.message ?? String(e) });
+  }
+});

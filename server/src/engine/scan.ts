@@ -38,6 +38,15 @@ export interface ScanLimits {
    * the same listings.
    */
   listings?: Map<string, Listing>;
+  /**
+   * With namesOnly: the path on disk of each 'file' member, in walk order (a
+   * string, or bytes when a name on the way is not UTF-8), so that other
+   * threads can read the files (readRaw) while this one judges.
+   */
+  fileFsPaths?: FsPath[];
+  /** With fileFsPaths: told each time another `fileBatch` paths are in it (the reading thread starts on them while the walk goes on). */
+  onFileNames?: () => void;
+  fileBatch?: number;
 }
 
 /** A folder's entries as the walk uses them: in hcron's order, with names as Python decodes them. */
@@ -48,6 +57,9 @@ export interface ScanPart {
   members: Member[];
   files: Map<string, ScannedFile>;
 }
+
+/** A path on disk: a string, or bytes when a name on the way is not UTF-8. */
+export type FsPath = string | Buffer;
 
 /** Marks the file-system operation under way; begin/end bracket each blocking call. */
 export interface ReadProbe {
@@ -181,12 +193,75 @@ export function decodeBytes(b: Uint8Array): { text: string; invalidUtf8?: number
   }
 }
 
-/** A path on disk: a string, or bytes when a name on the way is not UTF-8. */
-type FsPath = string | Buffer;
 
 function errText(e: unknown): string {
   const err = e as NodeJS.ErrnoException;
   return err?.code ? `${err.code}: ${err.message.replace(/^\w+: /, '')}` : String(e);
+}
+
+/**
+ * One regular file as read through one descriptor, before the walk decides
+ * what it is (takeRead): a read depends on nothing read before it, so two
+ * threads can share a tree's files. `inode` only when the file has more than
+ * one name (hard links: the first name in walk order is the file).
+ */
+export type RawRead =
+  | { k: 'file'; bytes: Uint8Array; size: number; mtimeMs: number; truncated: boolean; inode?: string }
+  | { k: 'other'; what: string }
+  | { k: 'vanished'; error: string }
+  | { k: 'failed'; error: string };
+
+export function readRaw(fsPath: FsPath, maxFileBytes: number): RawRead {
+  let fd: number;
+  try {
+    fd = fs.openSync(fsPath, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'ENOENT' ? { k: 'vanished', error: errText(e) } : { k: 'failed', error: errText(e) };
+  }
+  try {
+    // fstat gives nlink for hard links without another lstat
+    const st = fs.fstatSync(fd);
+    if (!st.isFile()) return { k: 'other', what: st.isFIFO() ? 'a FIFO' : 'not a regular file' };
+    const want = Math.min(st.size, maxFileBytes);
+    let bytes = Buffer.allocUnsafe(want);
+    let got = 0;
+    try {
+      for (let k; got < want && (k = fs.readSync(fd, bytes, got, want - got, got)) > 0; ) got += k;
+    } catch (e) {
+      return { k: 'failed', error: errText(e) };
+    }
+    bytes = bytes.subarray(0, got);
+    const truncated = st.size > maxFileBytes;
+    if (truncated) bytes = bytes.subarray(0, utf8Boundary(bytes)); // a cut inside a character is not "invalid UTF-8"
+    return { k: 'file', bytes, size: st.size, mtimeMs: st.mtimeMs, truncated, inode: st.nlink > 1 ? `${st.dev}:${st.ino}` : undefined };
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** What a read adds to the scan at its place in walk order. */
+export interface TakenRead {
+  member?: Member;
+  file?: ScannedFile;
+  problem?: ScanResult['problems'][number];
+  /** The file could not be read: hcron's reload stops here. */
+  stop?: NonNullable<ScanResult['stoppedAt']>;
+}
+
+/** The read of `arc` in walk order; `inodes`: first name of each multi-name file so far. */
+export function takeRead(r: Exclude<RawRead, { k: 'file' }> | (Omit<Extract<RawRead, { k: 'file' }>, 'bytes'> & { bytes?: Uint8Array }), arc: string, inodes: Map<string, string>, maxFileBytes: number, decoded?: () => { text: string; invalidUtf8?: number }): TakenRead {
+  if (r.k === 'vanished') return { problem: { path: arc, message: `vanished while the tree was read (${r.error})`, kind: 'vanished' } };
+  if (r.k === 'failed') return { stop: { path: arc, message: `cannot read file (${r.error}): hcron's reload stops here, everything after it in walk order is missing` } };
+  if (r.k === 'other') return { member: { path: arc, kind: 'other', what: r.what } };
+  const first = r.inode !== undefined ? inodes.get(r.inode) : undefined;
+  if (first !== undefined && first !== arc) return { member: { path: arc, kind: 'hardlink', hardlinkOf: first } };
+  if (r.inode !== undefined) inodes.set(r.inode, arc);
+  const d = decoded ? decoded() : decodeBytes(r.bytes!);
+  return {
+    member: { path: arc, kind: 'file' },
+    file: { text: d.text, invalidUtf8: d.invalidUtf8, truncated: r.truncated, mtimeMs: r.mtimeMs, size: r.size },
+    problem: r.truncated ? { path: arc, message: `${r.size} bytes, more than the cap of ${maxFileBytes}: only the first ${maxFileBytes} bytes were read, and its verdict is computed on them`, kind: 'max-file-bytes' } : undefined,
+  };
 }
 
 /** Read the events folder `root` (its own name need not be "events"; hcron's must be). */
@@ -207,47 +282,29 @@ export function scanEventsDir(root: string, limits: ScanLimits = DEFAULT_LIMITS)
 
   const vanished = (arc: string, e: unknown) => problems.push({ path: arc, message: `vanished while the tree was read (${errText(e)})`, kind: 'vanished' });
 
-  /** Read a regular file through one descriptor: fstat gives nlink for hard links without another lstat. */
-  const addFile = (fsPath: FsPath, arc: string): void => (limits.namesOnly ? void members.push({ path: arc, kind: 'file' }) : watched(fsPath, () => readFile(fsPath, arc)));
+  const batch = limits.fileBatch ?? 1000;
+  const addFile = (fsPath: FsPath, arc: string): void => {
+    members.push({ path: arc, kind: 'file' });
+    if (limits.fileFsPaths && limits.fileFsPaths.push(fsPath) % batch === 0) limits.onFileNames?.();
+  };
 
+  /** Read a regular file (readRaw) and take it at its place in walk order (takeRead). */
   const readFile = (fsPath: FsPath, arc: string): void => {
-    let fd: number;
-    try {
-      fd = fs.openSync(fsPath, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return void vanished(arc, e);
-      stoppedAt = { path: arc, message: `cannot read file (${errText(e)}): hcron's reload stops here, everything after it in walk order is missing` };
+    const t = takeRead(
+      watched(fsPath, () => readRaw(fsPath, limits.maxFileBytes)),
+      arc,
+      inodes,
+      limits.maxFileBytes,
+    );
+    if (t.problem) problems.push(t.problem);
+    if (t.stop) {
+      stoppedAt = t.stop;
       throw new Stop();
     }
-    try {
-      const st = fs.fstatSync(fd);
-      if (!st.isFile()) return void members.push({ path: arc, kind: 'other', what: st.isFIFO() ? 'a FIFO' : 'not a regular file' });
-      const key = `${st.dev}:${st.ino}`;
-      const first = st.nlink > 1 ? inodes.get(key) : undefined;
-      if (first !== undefined && first !== arc) return void members.push({ path: arc, kind: 'hardlink', hardlinkOf: first });
-      if (st.nlink > 1) inodes.set(key, arc);
-      const want = Math.min(st.size, limits.maxFileBytes);
-      let bytes = Buffer.allocUnsafe(want);
-      let got = 0;
-      try {
-        for (let k; got < want && (k = fs.readSync(fd, bytes, got, want - got, got)) > 0; ) got += k;
-      } catch (e) {
-        stoppedAt = { path: arc, message: `cannot read file (${errText(e)}): hcron's reload stops here, everything after it in walk order is missing` };
-        throw new Stop();
-      }
-      bytes = bytes.subarray(0, got);
-      const truncated = st.size > limits.maxFileBytes;
-      if (truncated) {
-        problems.push({ path: arc, message: `${st.size} bytes, more than the cap of ${limits.maxFileBytes}: only the first ${limits.maxFileBytes} bytes were read, and its verdict is computed on them`, kind: 'max-file-bytes' });
-        bytes = bytes.subarray(0, utf8Boundary(bytes)); // a cut inside a character is not "invalid UTF-8"
-      }
-      members.push({ path: arc, kind: 'file' });
-      const d = decodeBytes(bytes);
-      files.set(arc, { text: d.text, invalidUtf8: d.invalidUtf8, truncated, mtimeMs: st.mtimeMs, size: st.size });
-    } finally {
-      fs.closeSync(fd);
-    }
+    if (t.member) members.push(t.member);
+    if (t.file) files.set(arc, t.file);
   };
+  const fileOf = limits.namesOnly ? addFile : readFile;
 
   const addDir = (fsPath: FsPath, arc: string, depth: number): void => {
     members.push({ path: arc, kind: 'dir' });
@@ -295,7 +352,7 @@ export function scanEventsDir(root: string, limits: ScanLimits = DEFAULT_LIMITS)
         };
         throw new Stop();
       }
-      if (d.isFile()) addFile(p, a);
+      if (d.isFile()) fileOf(p, a);
       else if (d.isDirectory()) addDir(p, a, depth + 1);
       else add(p, a, depth + 1);
     }
@@ -316,7 +373,7 @@ export function scanEventsDir(root: string, limits: ScanLimits = DEFAULT_LIMITS)
         vanished(arc, e);
       }
     } else if (st.isDirectory()) addDir(fsPath, arc, depth);
-    else if (st.isFile()) addFile(fsPath, arc);
+    else if (st.isFile()) fileOf(fsPath, arc);
     else if (st.isFIFO() || st.isCharacterDevice() || st.isBlockDevice()) members.push({ path: arc, kind: 'other', what: st.isFIFO() ? 'a FIFO' : 'a device' });
     // sockets: tarfile skips them entirely
   };

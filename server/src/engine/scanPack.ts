@@ -5,7 +5,7 @@
 // strings (split() gives slices of one long string, and the tree built on
 // them, hashing every path into maps, was up to 1.6x slower: measured).
 
-import type { ScannedFile, ScanPart, ScanResult } from './scan';
+import type { RawRead, ScannedFile, ScanPart, ScanResult } from './scan';
 import type { Member, MemberKind } from './tree';
 
 const KINDS: MemberKind[] = ['dir', 'file', 'symlink', 'hardlink', 'other'];
@@ -117,3 +117,64 @@ export type PackedScan = Omit<ScanResult, 'members' | 'files'> & { members: Pack
 export const packScan = (r: ScanResult): PackedScan => ({ ...r, ...packPart(r) });
 
 export const unpackScan = (r: PackedScan): ScanResult => ({ ...r, ...unpackPart(r) });
+
+const READ_KINDS: RawRead['k'][] = ['file', 'other', 'vanished', 'failed'];
+const READ_CODE = new Map(READ_KINDS.map((k, i) => [k, i]));
+
+/** Raw reads (readRaw) of the files `start`, `start + 1`, ... of a tree: their bytes joined in one buffer of its own (transferable). */
+export interface PackedReads {
+  start: number;
+  kinds: Uint8Array;
+  lengths: Uint32Array;
+  sizes: Float64Array;
+  mtimes: Float64Array;
+  truncated: Uint8Array;
+  /** A file's inode key (more than one name), or the other kinds' what / error. */
+  notes: (string | undefined)[];
+  bytes: Uint8Array;
+}
+
+export function packReads(start: number, reads: readonly RawRead[]): PackedReads {
+  const n = reads.length;
+  const kinds = new Uint8Array(n);
+  const lengths = new Uint32Array(n);
+  const sizes = new Float64Array(n);
+  const mtimes = new Float64Array(n);
+  const truncated = new Uint8Array(n);
+  const notes = new Array<string | undefined>(n);
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    const r = reads[i];
+    kinds[i] = READ_CODE.get(r.k)!;
+    if (r.k === 'file') {
+      lengths[i] = r.bytes.length;
+      total += r.bytes.length;
+      sizes[i] = r.size;
+      mtimes[i] = r.mtimeMs;
+      truncated[i] = r.truncated ? 1 : 0;
+      notes[i] = r.inode;
+    } else notes[i] = r.k === 'other' ? r.what : r.error;
+  }
+  const bytes = new Uint8Array(total); // not Buffer.allocUnsafe: a pooled slab would travel whole
+  for (let i = 0, at = 0; i < n; i++) {
+    const r = reads[i];
+    if (r.k === 'file') {
+      bytes.set(r.bytes, at);
+      at += r.bytes.length;
+    }
+  }
+  return { start, kinds, lengths, sizes, mtimes, truncated, notes, bytes };
+}
+
+/** Each read of a pack with its file index, in order (a file's bytes are a view of the pack's buffer). */
+export function forEachRead(pk: PackedReads, f: (index: number, r: RawRead) => void): void {
+  for (let i = 0, at = 0; i < pk.kinds.length; i++) {
+    const k = READ_KINDS[pk.kinds[i]];
+    const note = pk.notes[i];
+    if (k === 'file') {
+      const len = pk.lengths[i];
+      f(pk.start + i, { k, bytes: pk.bytes.subarray(at, at + len), size: pk.sizes[i], mtimeMs: pk.mtimes[i], truncated: pk.truncated[i] === 1, inode: note });
+      at += len;
+    } else f(pk.start + i, k === 'other' ? { k, what: note! } : { k, error: note! });
+  }
+}

@@ -90,6 +90,8 @@ function writeHeader(buf: Buffer, off: number, name: string, size: number, type:
 export interface Contents {
   size(path: string): number | undefined;
   write(path: string, buf: Buffer, off: number): void;
+  /** False while a file's contents are still being read (estimateSteps then waits); always true when absent. */
+  ready?(path: string): boolean;
 }
 
 /**
@@ -106,20 +108,39 @@ export function estimateSnapshot(
   config: HcronConfig,
   contents: Contents = { size: (p) => bytesOf(p)?.length, write: (p, buf, off) => void bytesOf(p)!.copy(buf, off) },
 ): SnapshotEstimate {
-  const { limit, sample } = plan(members, contents, config);
-  if (sample) {
-    const sampled = archiveSize(members, contents, limit, STRIDE);
-    if (sampled.bytes > limit * 1.1 || sampled.bytes < limit * 0.9) return { ...sampled, sampled: true };
+  const steps = estimateSteps(members, config, contents);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
   }
-  return archiveSize(members, contents, limit, 1);
 }
 
-/** The limit, and whether the archive is large enough to be sampled first. */
-function plan(members: readonly Member[], contents: Contents, config: HcronConfig): { limit: number; sample: boolean } {
+/**
+ * The estimate as contents come in, in walk order: each step that yields waits
+ * for a file that is not `ready` yet. A tree far over the limit is decided by
+ * its first files (compression stops once over it), so a reading thread can
+ * make the estimate while the rest is still being read.
+ */
+export function* estimateSteps(members: readonly Member[], config: HcronConfig, contents: Contents): Generator<void, SnapshotEstimate> {
   const limit = numberSetting(config, 'max_hcron_tree_snapshot_size', 262144);
+  // Sampled when the archive is large (its headers alone can say so, before any size is known).
+  let sample = members.length * 1536 >= SAMPLE_FROM;
+  if (!sample) {
+    for (const m of members) while (m.kind === 'file' && contents.ready && !contents.ready(m.path)) yield;
+    sample = plan(members, contents).sample;
+  }
+  if (sample) {
+    const sampled = yield* archiveSize(members, contents, limit, STRIDE);
+    if (sampled.bytes > limit * 1.1 || sampled.bytes < limit * 0.9) return { ...sampled, sampled: true };
+  }
+  return yield* archiveSize(members, contents, limit, 1);
+}
+
+/** Whether the archive is large enough to be sampled first. */
+function plan(members: readonly Member[], contents: Contents): { sample: boolean } {
   let rough = 0;
   for (const m of members) rough += 1536 + (m.kind === 'file' ? (contents.size(m.path) ?? 0) : 0);
-  return { limit, sample: rough >= SAMPLE_FROM };
+  return { sample: rough >= SAMPLE_FROM };
 }
 
 /** The pax header of a member whose name and link fit the ustar fields: its record is the 28-byte "28 mtime=...\n". */
@@ -147,7 +168,7 @@ interface Step {
  * deflated, and not the dictionary of the next one that is) is only counted:
  * its boundaries depend on sizes alone.
  */
-function* archiveSteps(members: readonly Member[], contents: Contents, stride: number): Generator<Step> {
+function* archiveSteps(members: readonly Member[], contents: Contents, stride: number): Generator<Step | typeof WAIT> {
   let buf = Buffer.allocUnsafe(2 * SEGMENT);
   let pending = 0; // bytes of the current segment
   let total = 0; // bytes of the archive so far
@@ -195,6 +216,7 @@ function* archiveSteps(members: readonly Member[], contents: Contents, stride: n
   };
   let seed = 0x2545f491;
   for (const m of members) {
+    while (m.kind === 'file' && contents.ready && !contents.ready(m.path)) yield WAIT;
     const name = m.kind === 'dir' ? m.path + '/' : m.path;
     const link = m.link ?? m.hardlinkOf ?? '';
     // Python 3's tarfile writes a pax header for every member: its float mtime does not fit ustar.
@@ -234,9 +256,16 @@ const deflateOptions = (s: Segment) => (s.dict ? { level: 9, dictionary: s.dict 
 /** 18: gzip's header and trailer around the deflate streams. */
 const over = (out: number, limit: number, stride: number) => out + 18 > (stride > 1 ? limit * 1.1 : limit);
 
-function archiveSize(members: readonly Member[], contents: Contents, limit: number, stride: number): SnapshotEstimate {
+/** Yielded by archiveSteps while a file's contents are not ready. */
+const WAIT = Symbol('wait');
+
+function* archiveSize(members: readonly Member[], contents: Contents, limit: number, stride: number): Generator<void, SnapshotEstimate> {
   let out = 0;
   for (const step of archiveSteps(members, contents, stride)) {
+    if (step === WAIT) {
+      yield;
+      continue;
+    }
     for (const s of step.segments) {
       if (s.only) return { bytes: gzipSync(s.bytes!, { level: 9 }).length, limit };
       if (s.bytes) out += stride * deflateRawSync(s.bytes, deflateOptions(s)).length;
