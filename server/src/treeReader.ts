@@ -78,6 +78,8 @@ export const inThreadReader: TreeReader = {
 const MAX_STUCK = 4;
 /** An idle reading thread is ended after this long: what it read is garbage in its heap until then. */
 const IDLE_MS = 2000;
+/** A thread that has read a tree of this many members is ended at once. */
+const BIG_READ = 20_000;
 /** A prefetched read not asked for within this long is dropped. */
 export const PREFETCH_MS = 10_000;
 
@@ -127,7 +129,11 @@ export function workerReader(timeoutMs: number, script = path.join(__dirname, 'r
       if (!me.pending.size) {
         me.watch?.stop();
         me.watch = undefined;
-        endWhenIdle(me);
+        if (scan && scan.members.length >= BIG_READ) {
+          // its heap holds a big tree's garbage: a new thread for the next read
+          if (current === me) current = undefined;
+          void me.worker.terminate();
+        } else endWhenIdle(me);
       }
       p?.resolve({ scan, stat: r.stat, error: r.error });
     });

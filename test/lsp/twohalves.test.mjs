@@ -75,4 +75,24 @@ describe('a load in two halves: verdicts and indexes, then the findings in the b
     assert.ok(a.length > 100, `${a.length} files with findings`);
     assert.deepEqual(a, view(w));
   });
+
+  // The reading thread that read the tree is ended at once (treeReader.ts BIG_READ: its heap holds
+  // a big tree's garbage); a file created afterwards is read by a new one.
+  it('reads a file created after the load of a big tree (a new reading thread)', async () => {
+    const s = servers[0];
+    const fresh = path.join(events, 'team00', 'ingest', 'zz_fresh');
+    fs.writeFileSync(fresh, 'command=/bin/true\nwhen_minute=77\nwhen_hour=*\nwhen_day=*\nwhen_month=*\nwhen_dow=*\n');
+    s.watched([[fresh, 1]]);
+    const t0 = performance.now();
+    for (;;) {
+      const { trees } = await s.request('hcron/trees');
+      const e = trees[0].events.find((x) => x.name === '/team00/ingest/zz_fresh');
+      if (e) {
+        assert.deepEqual([e.status, e.reason], ['rejected', 'bad when_* setting']);
+        break;
+      }
+      assert.ok(performance.now() - t0 < 60000, 'the new file was never read');
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  });
 });
