@@ -193,7 +193,6 @@ export function decodeBytes(b: Uint8Array): { text: string; invalidUtf8?: number
   }
 }
 
-
 function errText(e: unknown): string {
   const err = e as NodeJS.ErrnoException;
   return err?.code ? `${err.code}: ${err.message.replace(/^\w+: /, '')}` : String(e);
@@ -249,14 +248,14 @@ export interface TakenRead {
 }
 
 /** The read of `arc` in walk order; `inodes`: first name of each multi-name file so far. */
-export function takeRead(r: Exclude<RawRead, { k: 'file' }> | (Omit<Extract<RawRead, { k: 'file' }>, 'bytes'> & { bytes?: Uint8Array }), arc: string, inodes: Map<string, string>, maxFileBytes: number, decoded?: () => { text: string; invalidUtf8?: number }): TakenRead {
+export function takeRead(r: RawRead, arc: string, inodes: Map<string, string>, maxFileBytes: number): TakenRead {
   if (r.k === 'vanished') return { problem: { path: arc, message: `vanished while the tree was read (${r.error})`, kind: 'vanished' } };
   if (r.k === 'failed') return { stop: { path: arc, message: `cannot read file (${r.error}): hcron's reload stops here, everything after it in walk order is missing` } };
   if (r.k === 'other') return { member: { path: arc, kind: 'other', what: r.what } };
   const first = r.inode !== undefined ? inodes.get(r.inode) : undefined;
   if (first !== undefined && first !== arc) return { member: { path: arc, kind: 'hardlink', hardlinkOf: first } };
   if (r.inode !== undefined) inodes.set(r.inode, arc);
-  const d = decoded ? decoded() : decodeBytes(r.bytes!);
+  const d = decodeBytes(r.bytes);
   return {
     member: { path: arc, kind: 'file' },
     file: { text: d.text, invalidUtf8: d.invalidUtf8, truncated: r.truncated, mtimeMs: r.mtimeMs, size: r.size },
