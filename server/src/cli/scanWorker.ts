@@ -32,7 +32,6 @@ let waiting: number | undefined;
 
 /** Each file's bytes by its index in walk order, as the serial scan's text would re-encode them (a file that is not UTF-8: its lossy decoding). */
 const bytes: (Uint8Array | undefined)[] = [];
-let fileIndex: Map<string, number> | undefined;
 let estimate: Generator<void, SnapshotEstimate> | undefined;
 let estimated = false;
 
@@ -92,9 +91,9 @@ port.on('message', (m: ToReader) => {
     else if (m.t === 'start') shared = new Int32Array(m.shared);
     else if (m.t === 'members') {
       const members = unpackMembers(m.members);
-      fileIndex = new Map();
+      const fileIndex = new Map<string, number>();
       for (const mm of members) if (mm.kind === 'file') fileIndex.set(mm.path, fileIndex.size);
-      const at = (p: string) => bytes[fileIndex!.get(p) ?? -1];
+      const at = (p: string) => bytes[fileIndex.get(p) ?? -1];
       const contents: Contents = { ready: (p) => at(p) !== undefined, size: (p) => at(p)?.length, write: (p, buf, off) => void buf.set(at(p)!, off) };
       estimate = estimateSteps(members, job.config, contents);
     } else {

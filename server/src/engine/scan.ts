@@ -198,6 +198,8 @@ function errText(e: unknown): string {
   return err?.code ? `${err.code}: ${err.message.replace(/^\w+: /, '')}` : String(e);
 }
 
+const vanishedProblem = (arc: string, error: string): ScanResult['problems'][number] => ({ path: arc, message: `vanished while the tree was read (${error})`, kind: 'vanished' });
+
 /**
  * One regular file as read through one descriptor, before the walk decides
  * what it is (takeRead): a read depends on nothing read before it, so two
@@ -239,7 +241,7 @@ export function readRaw(fsPath: FsPath, maxFileBytes: number): RawRead {
 }
 
 /** What a read adds to the scan at its place in walk order. */
-export interface TakenRead {
+interface TakenRead {
   member?: Member;
   file?: ScannedFile;
   problem?: ScanResult['problems'][number];
@@ -248,8 +250,8 @@ export interface TakenRead {
 }
 
 /** The read of `arc` in walk order; `inodes`: first name of each multi-name file so far. */
-export function takeRead(r: RawRead, arc: string, inodes: Map<string, string>, maxFileBytes: number): TakenRead {
-  if (r.k === 'vanished') return { problem: { path: arc, message: `vanished while the tree was read (${r.error})`, kind: 'vanished' } };
+function takeRead(r: RawRead, arc: string, inodes: Map<string, string>, maxFileBytes: number): TakenRead {
+  if (r.k === 'vanished') return { problem: vanishedProblem(arc, r.error) };
   if (r.k === 'failed') return { stop: { path: arc, message: `cannot read file (${r.error}): hcron's reload stops here, everything after it in walk order is missing` } };
   if (r.k === 'other') return { member: { path: arc, kind: 'other', what: r.what } };
   const first = r.inode !== undefined ? inodes.get(r.inode) : undefined;
@@ -279,7 +281,7 @@ export function scanEventsDir(root: string, limits: ScanLimits = DEFAULT_LIMITS)
 
   class Stop extends Error {}
 
-  const vanished = (arc: string, e: unknown) => problems.push({ path: arc, message: `vanished while the tree was read (${errText(e)})`, kind: 'vanished' });
+  const vanished = (arc: string, e: unknown) => problems.push(vanishedProblem(arc, errText(e)));
 
   const batch = limits.fileBatch ?? 1000;
   const addFile = (fsPath: FsPath, arc: string): void => {

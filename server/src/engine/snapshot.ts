@@ -127,7 +127,7 @@ export function* estimateSteps(members: readonly Member[], config: HcronConfig, 
   let sample = members.length * 1536 >= SAMPLE_FROM;
   if (!sample) {
     for (const m of members) while (m.kind === 'file' && contents.ready && !contents.ready(m.path)) yield;
-    sample = plan(members, contents).sample;
+    sample = isLarge(members, contents);
   }
   if (sample) {
     const sampled = yield* archiveSize(members, contents, limit, STRIDE);
@@ -137,10 +137,10 @@ export function* estimateSteps(members: readonly Member[], config: HcronConfig, 
 }
 
 /** Whether the archive is large enough to be sampled first. */
-function plan(members: readonly Member[], contents: Contents): { sample: boolean } {
+function isLarge(members: readonly Member[], contents: Contents): boolean {
   let rough = 0;
   for (const m of members) rough += 1536 + (m.kind === 'file' ? (contents.size(m.path) ?? 0) : 0);
-  return { sample: rough >= SAMPLE_FROM };
+  return rough >= SAMPLE_FROM;
 }
 
 /** The pax header of a member whose name and link fit the ustar fields: its record is the 28-byte "28 mtime=...\n". */
