@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { ExpandParams, ExpandRequest, StatusTextRequest, TreeEvent, TreeInfo, Trigger } from './protocol';
 import type { StatusNode } from './statusView';
-import { eventName, isInside, TreeStore } from './trees';
+import { eventName, eventUri, isInside, TreeStore } from './trees';
 
 /** The prompts the commands use; tests replace them (the extension's API exposes this object). */
 export const ui = {
@@ -145,7 +145,7 @@ export class Commands implements vscode.Disposable {
   private targetUri(arg: Arg): vscode.Uri | undefined {
     if (arg instanceof vscode.Uri) return arg;
     if (typeof arg === 'string') return vscode.Uri.parse(arg);
-    if (arg && typeof arg === 'object' && arg.kind === 'event') return vscode.Uri.parse(arg.event.uri);
+    if (arg && typeof arg === 'object' && arg.kind === 'event') return eventUri(arg.tree, arg.event);
     const doc = vscode.window.activeTextEditor?.document;
     if (doc && doc.uri.scheme === EXPANDED_SCHEME) return vscode.Uri.parse(decodeExpanded(doc.uri).uri);
     return doc?.languageId === 'hcron' ? doc.uri : undefined;

@@ -7,14 +7,16 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { ChainGraphView } from './chainGraph';
-import type { TreeStore } from './trees';
+import type { TreeEvent, TreeInfo } from './protocol';
+import { eventUri, type TreeStore } from './trees';
 
-type Arg = vscode.Uri | string | { event?: { uri?: string }; uri?: string } | undefined;
+type Arg = vscode.Uri | string | { event?: TreeEvent; tree?: TreeInfo; uri?: string } | undefined;
 
 function uriOf(arg: Arg): vscode.Uri | undefined {
   if (!arg) return undefined;
   if (arg instanceof vscode.Uri) return arg;
   if (typeof arg === 'string') return arg.includes('://') ? vscode.Uri.parse(arg) : vscode.Uri.file(arg);
+  if (arg.event && arg.tree) return eventUri(arg.tree, arg.event); // an Event Status view item
   const u = arg.event?.uri ?? arg.uri;
   return typeof u === 'string' ? vscode.Uri.parse(u) : undefined;
 }

@@ -2,7 +2,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { TreeEvent, TreeInfo } from './protocol';
-import { TreeStore } from './trees';
+import { eventUri, TreeStore } from './trees';
 
 export type StatusNode =
   | { kind: 'tree'; tree: TreeInfo }
@@ -143,7 +143,7 @@ export class StatusViewProvider implements vscode.TreeDataProvider<StatusNode>, 
         const [icon, color] = EVENT_ICON[key] ?? ['circle-outline', undefined];
         it.iconPath = new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
         it.description = describe(e);
-        const uri = safeUri(e.uri) ?? vscode.Uri.file(path.join(node.tree.root, ...e.name.split('/')));
+        const uri = eventUri(node.tree, e);
         it.resourceUri = uri;
         it.tooltip = new vscode.MarkdownString(
           `**${escapeMd(e.name)}** — ${e.status}${e.type ? ` (type \`${e.type}\`)` : ''}\n\n${escapeMd(e.reason || '')}\n\n\`${escapeMd(uri.fsPath)}\``,
@@ -193,14 +193,6 @@ function describe(e: TreeEvent): string {
   if (isTemplate(e)) return '';
   if (e.status === 'rejected') return e.type && e.type !== 'unknown' ? e.type : '';
   return e.reason;
-}
-
-function safeUri(s: string): vscode.Uri | undefined {
-  try {
-    return s ? vscode.Uri.parse(s, true) : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 function escapeMd(s: string): string {

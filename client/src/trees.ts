@@ -32,7 +32,8 @@ export class TreeStore implements vscode.Disposable {
       const client = this.getClient();
       if (!client || !client.isRunning()) return this.trees;
       try {
-        const res = await client.sendRequest(TreesRequest);
+        // the plain URIs are made here when asked for (eventUri): a lighter answer for the server to build
+        const res = await client.sendRequest(TreesRequest, { omitPlainUris: true });
         this.trees = (res?.trees ?? []).slice().sort((a, b) => a.server.localeCompare(b.server) || a.root.localeCompare(b.root));
         this.loaded = true;
         this.emitter.fire(this.trees);
@@ -63,7 +64,7 @@ export class TreeStore implements vscode.Disposable {
   eventFor(uri: vscode.Uri): { tree: TreeInfo; event: TreeEvent } | undefined {
     const key = uri.toString();
     for (const tree of this.trees) {
-      const ev = tree.events.find((e) => e.uri === key);
+      const ev = tree.events.find((e) => e.uri !== undefined && e.uri === key);
       if (ev) return { tree, event: ev };
     }
     const tree = this.treeFor(uri);
@@ -81,6 +82,17 @@ export class TreeStore implements vscode.Disposable {
 export function isInside(p: string, root: string): boolean {
   const rel = path.relative(root, p);
   return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
+}
+
+/** An event's URI: the server's, or (omitPlainUris) the plain file URI of its path, made here. */
+export function eventUri(tree: TreeInfo, e: TreeEvent): vscode.Uri {
+  if (e.uri)
+    try {
+      return vscode.Uri.parse(e.uri, true);
+    } catch {
+      /* the plain one */
+    }
+  return vscode.Uri.file(path.join(tree.root, ...e.name.split('/')));
 }
 
 /** hcron's name of the member at path p of the events folder root. */

@@ -24,8 +24,17 @@ export interface TreeEvent {
   type: string;
   /** hcron's reason ("passed", "template", "bad when_* setting", ...), or why a member is absent. */
   reason: string;
-  /** URI of the member (a file: URI). */
-  uri: string;
+  /**
+   * URI of the member (a file: URI). With TreesParams.omitPlainUris, absent
+   * where it is the plain one: vscode-uri's URI.file(path.join(root, ...name's
+   * components)).
+   */
+  uri?: string;
+}
+
+export interface TreesParams {
+  /** Leave out each event's URI where it is the plain one (100,000 URIs are ~11 MB of the answer, and the server's peak memory). */
+  omitPlainUris?: boolean;
 }
 
 export interface TreeCounts {

@@ -63,6 +63,8 @@ process.on('unhandledRejection', (e) => log(`unhandled rejection: ${(e as Error)
 let caps: ClientCapabilities = {};
 let folders: string[] = [];
 let settings: Settings = parseSettings(null);
+/** initializationOptions held every setting ({ settings, complete: true }): the first load does not ask for them. */
+let settingsKnown = false;
 let workspace!: Workspace;
 let lastConfigJson = '';
 let lastConfig: ModelOptions['config'] | undefined;
@@ -245,8 +247,9 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   }
   if (!fs_.length && params.rootPath) fs_.push(params.rootPath);
   folders = fs_;
-  const init = params.initializationOptions as { settings?: unknown } | undefined;
+  const init = params.initializationOptions as { settings?: unknown; complete?: unknown } | undefined;
   settings = parseSettings(init?.settings ?? (init as Record<string, unknown> | undefined)?.hcron ?? null);
+  settingsKnown = init?.complete === true && !!init.settings;
   // read the trees while the handshake and the settings round trip go on (unless HCRON_READ_EARLY started it)
   readEarly(folders, settings, log);
   return {
@@ -269,7 +272,8 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
 
 connection.onInitialized(async () => {
   try {
-    settings = await fetchSettings(settings);
+    // settings sent whole in initializationOptions (the VS Code extension does): no round trip before the first load
+    if (!settingsKnown) settings = await fetchSettings(settings);
     workspace = new Workspace(host, modelOptions());
     if (caps.workspace?.didChangeConfiguration?.dynamicRegistration)
       connection.client.register(DidChangeConfigurationNotification.type, { section: 'hcron' }).catch(() => undefined);

@@ -20,7 +20,8 @@ import { HcronConfig } from './engine/config';
 import { Context, judgeEvent, Judgement, status as statusOf, TextSource } from './engine/event';
 import { chainPieces, Finding, lintEvent, lintTreeLevel, LintState, whenDescription } from './engine/lint';
 import { compareCodePoints } from './engine/py';
-import { ScanLimits, ScannedFile, ScanResult } from './engine/scan';
+import { DEFAULT_LIMITS, ScanLimits, ScannedFile, ScanResult } from './engine/scan';
+import { judgeNear } from './engine/probe';
 import { inThreadReader, ReadStalled, ScanNames, ScanSoFar, TreeReader } from './treeReader';
 import { CompactJudgement, compactable, RecentJudgements, Rejudge } from './compactJudgement';
 import { seconds } from './readWatch';
@@ -210,6 +211,8 @@ export class TreeModel {
   private misses?: Set<string>;
   /** Verdicts judged while the tree is read (earlyVerdicts.ts); dropped when the read fails. */
   private early?: EarlyVerdicts;
+  /** While a read runs: wakes its loop when a document is opened (judgeNear starts on it). */
+  private wakeRead?: () => void;
   /** Files published from names: the load publishes them again. */
   private readonly earlyFiles = new Set<string>();
 
@@ -623,9 +626,17 @@ export class TreeModel {
     let names: ScanNames | undefined;
     this.early = undefined;
     const done = new Set<string>();
+    const near = new Set<string>();
+    this.wakeRead = () => ((news = true), wake?.());
     while (!settled) {
       news = false;
       let more = false;
+      // each open document judged on what lstat finds around it, while the names are walked
+      for (const a of this.host.openPaths?.(this) ?? [])
+        if (!near.has(a) && !done.has(a) && gen === this.gen) {
+          near.add(a);
+          void this.publishNear(a, gen, done, () => settled);
+        }
       if (soFar?.names && gen === this.gen) {
         if (names !== soFar.names) {
           // the tree from the names: open documents are judged on it, every event's verdict as its texts come
@@ -642,11 +653,43 @@ export class TreeModel {
       wake = undefined;
       await yieldNow(); // several parts may have come; requests meanwhile
     }
+    this.wakeRead = undefined;
     try {
       return await read;
     } catch (e) {
       this.early = undefined; // judged on texts of a read that failed
       throw e;
+    }
+  }
+
+  /**
+   * While the tree is read: an open regular file's event judged on its
+   * neighbourhood (engine/probe.ts judgeNear: the members its judgement looks
+   * up, found with lstat; their texts) and published, unless the names phase
+   * published it first or the read ended. Its symlinks' events come with the
+   * names (judgeOpenOnNames publishes the file again).
+   */
+  private async publishNear(archive: string, gen: number, done: Set<string>, ended: () => boolean): Promise<void> {
+    const stale = () => gen !== this.gen || ended() || done.has(archive) || this.disposed;
+    const limits = this.opts.limits ?? DEFAULT_LIMITS;
+    try {
+      const r = await judgeNear(this.root, archive, {
+        config: this.config,
+        ctx: this.ctx,
+        overlay: (p) => this.overlays.get(p),
+        maxFileBytes: limits.maxFileBytes,
+        maxMembers: limits.maxMembers,
+        lint: { severity: this.severity },
+        stale,
+      });
+      if (!r.ok || stale() || !this.host.openPaths?.(this).has(archive)) return;
+      this.setFindings(r.judgement.ref.name, r.findings, undefined);
+      this.earlyFiles.add(archive);
+      this.host.log(`${this.root}: ${archive} judged on its neighbourhood while the tree is read (${r.members} members looked up)`);
+      const one = new Set([archive]);
+      this.host.publish(this, one, one);
+    } catch (e) {
+      this.host.log(`${this.root}: judging ${archive} on its neighbourhood failed: ${(e as Error)?.stack ?? e}`);
     }
   }
 
@@ -971,6 +1014,7 @@ export class TreeModel {
     if (this.src.text(key) === before) return;
     if (!this.judged) {
       this.pendingContent.add(key);
+      this.wakeRead?.();
       return;
     }
     this.contentChanged([key], new Set());

@@ -96,7 +96,7 @@ export async function startServer({ folder, folders = [folder], settings = {}, c
     const fp = pathOf(p.uri);
     s.diagnostics.set(fp, p);
     // logs: how many log lines came before (orders publications against "loaded in")
-    s.publications.push({ path: fp, count: p.diagnostics.length, at: performance.now(), codes: p.diagnostics.map((d) => d.code), logs: s.logs.length });
+    s.publications.push({ path: fp, count: p.diagnostics.length, at: performance.now(), codes: p.diagnostics.map((d) => d.code), diagnostics: p.diagnostics, logs: s.logs.length });
     for (const w of [...s.waiters]) w();
   });
   const logged = (line) => {

@@ -76,6 +76,21 @@ describe('start-up reads', () => {
     await s.shutdown();
   });
 
+  it('initializationOptions with complete: true are every setting: the first load does not ask workspace/configuration; a change later does', { timeout: 60_000 }, async () => {
+    const { ws, events } = workspace(40);
+    // workspace/configuration would say: no cap; the complete initializationOptions say 10
+    const s = await startServer({ folder: ws, initializationOptions: { settings: { maxFiles: 10 }, complete: true }, settings: {} });
+    servers.push(s);
+    let asked = 0;
+    s.conn.onRequest('workspace/configuration', (p) => (asked++, p.items.map((it) => (it.section === 'hcron' ? s.settings : null))));
+    assert.equal(lines(await statusOf(s, events)).length, 8);
+    assert.equal(asked, 0);
+    s.conn.sendNotification('workspace/didChangeConfiguration', { settings: null });
+    await s.until(() => asked > 0, 'the settings asked for');
+    assert.equal(lines(await statusOf(s, events)).length, 41);
+    await s.shutdown();
+  });
+
   /** A server started with HCRON_READ_EARLY in its environment (as the VS Code extension starts it). */
   async function startEarly(value, opts) {
     process.env.HCRON_READ_EARLY = value;

@@ -14,3 +14,4 @@ export * from './lint';
 export * from './snapshot';
 export * from './verdict';
 export * from './scanPack';
+export * from './probe';

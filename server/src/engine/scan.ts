@@ -4,7 +4,7 @@
 // hard-link member; FIFOs and devices are members; sockets are skipped; the
 // first file that cannot be read ends the archive.
 //
-// This is the engine's only file-system code; it reads, never writes.
+// With probe.ts, the engine's only file-system code; both read, never write.
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';

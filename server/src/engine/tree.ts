@@ -74,6 +74,24 @@ export interface TreeInput {
   members: Member[];
   /** Where hcron's reload stopped reading (an unreadable file): later members are absent. */
   stoppedAt?: { path: string; message: string };
+  /**
+   * Told of each archive path the tree was asked for and does not have (for an
+   * event name: its path). A tree of some members only (probe.ts) looks those
+   * up on disk and is built again.
+   */
+  missed?: (path: string) => void;
+}
+
+/** A map that tells of the keys it was asked for and does not have. */
+class MissMap<V> extends Map<string, V> {
+  constructor(private readonly miss: (key: string) => void) {
+    super();
+  }
+  override get(key: string): V | undefined {
+    const v = super.get(key);
+    if (v === undefined) this.miss(key);
+    return v;
+  }
 }
 
 /** Paths of at most this many components resolve without the trie. */
@@ -93,7 +111,7 @@ export function pathOf(name: string): string {
 }
 
 export class EventTree {
-  readonly members = new Map<string, Member>();
+  readonly members: Map<string, Member>;
   /** Non-ignored members by archive path: the loader's view ("cache" + "link_cache"). The same map as `members` when nothing is ignored (a map of 100,000 paths costs ~30 ms to fill). */
   readonly visible: ReadonlyMap<string, Member>;
   readonly ignored: Ignored[] = [];
@@ -102,13 +120,16 @@ export class EventTree {
   readonly droppedByPath = new Map<string, Dropped>();
   /** Events in load order: regular files, then symlinks. */
   readonly events: EventRef[] = [];
-  readonly eventsByName = new Map<string, EventRef>();
+  readonly eventsByName: Map<string, EventRef>;
   /** archive path of a resolved file -> links that resolve to it. */
   readonly linksTo = new Map<string, string[]>();
   readonly rootIsLink: boolean;
   readonly ignoreProblem?: string;
 
   constructor(readonly input: TreeInput, readonly config: HcronConfig) {
+    const missed = input.missed;
+    this.members = missed ? new MissMap(missed) : new Map();
+    this.eventsByName = missed ? new MissMap((name) => missed(pathOf(name))) : new Map();
     const { re, problem } = ignoreMatcher(config);
     this.ignoreProblem = problem;
     const root = input.members.find((m) => m.path === 'events');
@@ -126,7 +147,7 @@ export class EventTree {
     }
     if (!this.ignoredPaths.size) this.visible = this.members;
     else {
-      const visible = new Map<string, Member>();
+      const visible = missed ? new MissMap<Member>(missed) : new Map<string, Member>();
       for (const [p, m] of this.members) if (!this.ignoredPaths.has(p)) visible.set(p, m);
       this.visible = visible;
     }

@@ -127,6 +127,16 @@ export class Positions {
     return this.uriByPath.get(fsPath) ?? fileUri(fsPath);
   }
 
+  /** uriOf, or undefined where it is the plain file URI of the path (URI.file: a client makes it itself; TreesParams.omitPlainUris). */
+  unplainUriOf(model: TreeModel, archive: string): string | undefined {
+    // a name that is not UTF-8: its URI has the bytes (fileUri), a client's URI.file cannot make it
+    if (LONE_ESCAPE.test(archive) || LONE_ESCAPE.test(model.root)) return this.uriOf(model, archive);
+    if (!this.uriByPath.size) return undefined;
+    const fsPath = model.fsPathOf(archive);
+    const open = this.uriByPath.get(fsPath);
+    return open === undefined || open === fileUri(fsPath) ? undefined : open;
+  }
+
   docOpened(uri: string): void {
     const p = pathOfUri(uri);
     if (p) this.uriByPath.set(p, uri);

@@ -15,16 +15,17 @@ import type { TreeModel } from '../workspace';
 import { finish, STEP } from '../service/steps';
 import type { Steps } from '../service/types';
 import { docTarget, Env, guarded, Positions, sliced, waitOrCancel } from './common';
-import { METHODS, TreeEvent, TreeInfo } from '../protocol';
+import { METHODS, TreeEvent, TreeInfo, TreesParams } from '../protocol';
 
 export type { TreeEvent, TreeInfo } from '../protocol';
 
-export function treeInfo(model: TreeModel, positions: Positions): TreeInfo {
-  return finish(treeInfoSteps(model, positions));
+export function treeInfo(model: TreeModel, positions: Positions, omitPlainUris = false): TreeInfo {
+  return finish(treeInfoSteps(model, positions, omitPlainUris));
 }
 
-/** treeInfo as resumable work (every event of the tree, with its URI). */
-export function* treeInfoSteps(model: TreeModel, positions: Positions): Steps<TreeInfo> {
+/** treeInfo as resumable work (every event of the tree, with its URI unless it is the plain one and `omitPlainUris`). */
+export function* treeInfoSteps(model: TreeModel, positions: Positions, omitPlainUris = false): Steps<TreeInfo> {
+  const uri = omitPlainUris ? (p: string) => positions.unplainUriOf(model, p) : (p: string) => positions.uriOf(model, p);
   const counts = { accepted: 0, rejected: 0, templates: 0, dropped: 0, ignored: 0 };
   const events: TreeEvent[] = [];
   let n = 0;
@@ -36,19 +37,25 @@ export function* treeInfoSteps(model: TreeModel, positions: Positions): Steps<Tr
     else counts.rejected++;
     if (r.type === 'template') counts.templates++;
     const ref = model.tree.eventsByName.get(name)!;
-    events.push({ name, status: r.status, type: r.type, reason: r.reason, uri: positions.uriOf(model, ref.path) });
+    events.push(withUri({ name, status: r.status, type: r.type, reason: r.reason }, uri(ref.path)));
   }
   for (const d of model.tree.dropped) {
     if ((++n & (STEP - 1)) === 0) yield;
     counts.dropped++;
-    events.push({ name: d.name, status: 'dropped', type: '', reason: dropText(d), uri: positions.uriOf(model, d.path) });
+    events.push(withUri({ name: d.name, status: 'dropped', type: '', reason: dropText(d) }, uri(d.path)));
   }
   for (const ig of model.tree.ignored) {
     if ((++n & (STEP - 1)) === 0) yield;
     counts.ignored++;
-    events.push({ name: ig.name, status: 'ignored', type: '', reason: ig.why === 'name' ? 'the name matches names_to_ignore_regexp' : 'inside an ignored folder', uri: positions.uriOf(model, ig.path) });
+    events.push(withUri({ name: ig.name, status: 'ignored', type: '', reason: ig.why === 'name' ? 'the name matches names_to_ignore_regexp' : 'inside an ignored folder' }, uri(ig.path)));
   }
   return { root: model.root, server: model.server ?? model.ctx.serverName, counts, events };
+}
+
+/** The event, with its URI if it has one (no "uri" key otherwise). */
+function withUri(e: TreeEvent, uri: string | undefined): TreeEvent {
+  if (uri !== undefined) e.uri = uri;
+  return e;
 }
 
 export function statusText(model: TreeModel): string {
@@ -73,12 +80,13 @@ export function registerCustom(env: () => Env, positions: Positions): void {
   const c = env().connection;
   c.onRequest(
     METHODS.trees,
-    guarded(env, METHODS.trees, { trees: [] as TreeInfo[] }, async (_p: unknown, token) => {
+    guarded(env, METHODS.trees, { trees: [] as TreeInfo[] }, async (p: TreesParams | null | undefined, token) => {
+      const omit = p?.omitPlainUris === true;
       await waitOrCancel(env().settled(), token);
       const trees: TreeInfo[] = [];
       for (const m of env().workspace.trees.values()) {
         await waitOrCancel(m.ready, token);
-        trees.push(await sliced(treeInfoSteps(m, positions), token));
+        trees.push(await sliced(treeInfoSteps(m, positions, omit), token));
       }
       return { trees };
     }),
