@@ -25,7 +25,7 @@ import { judgeNear } from './engine/probe';
 import { inThreadReader, ReadStalled, ScanNames, ScanSoFar, TreeReader } from './treeReader';
 import { CompactJudgement, compactable, RecentJudgements, Rejudge } from './compactJudgement';
 import { seconds } from './readWatch';
-import { loadBegins } from './gcTuning';
+import { collectSoon, loadBegins } from './gcTuning';
 import { TREE_WORK_BUDGET } from './engine/substitute';
 import { configContext, StatusRecord, treeFatal } from './engine/status';
 import { EventRef, EventTree, Member, nameOf } from './engine/tree';
@@ -102,6 +102,8 @@ type IndexRecord = Pick<IndexedVerdict, 'deps' | 'keys' | 'targets' | 'chains'>;
 const NONE: string[] = [];
 /** Above this many events to re-lint after one change, those not judged again are linted in the background. */
 const INLINE_LINT = 200;
+/** Events re-linted in the background after which their old findings are collected (gcTuning.ts collectSoon). */
+const BIG_RELINT = 20_000;
 /** A load's background lint works this long between turns (a request waits at most about that). */
 const LINT_SLICE_MS = 3;
 /** ... and waits at most this long for a quiet moment. */
@@ -1114,6 +1116,7 @@ export class TreeModel {
     if (this.draining) return;
     this.draining = true;
     const gen = this.gen;
+    let linted = 0;
     const drain = () => {
       if (gen !== this.gen) return;
       const dirty = new Set<string>();
@@ -1121,9 +1124,15 @@ export class TreeModel {
       for (const n of this.deferred) {
         this.deferred.delete(n);
         this.lintOne(n, dirty);
+        linted++;
         if (performance.now() - t > 15) break;
       }
       if (dirty.size) this.host.publish(this, dirty, new Set());
+      // the findings of thousands of events replaced: their old ones are garbage now
+      if (linted >= BIG_RELINT || (!this.deferred.size && linted >= BIG_RELINT / 4)) {
+        linted = 0;
+        collectSoon();
+      }
       if (this.deferred.size) setImmediate(drain);
       else this.draining = false;
     };

@@ -133,6 +133,8 @@ export async function measureServer({ ws, events, facts, callers, settleFirst = 
     treesMs.push(performance.now() - a);
   }
 
+  const rssTrees = vmHWM(pid);
+
   async function timeEdit(text) {
     const n = s.publications.length;
     const a = performance.now();
@@ -155,9 +157,11 @@ export async function measureServer({ ws, events, facts, callers, settleFirst = 
   // measured while the findings of the load are still being made (if they are), then once they are all made
   const editsDuring = await timeEdits(EDITS);
   const findingsMs = await findingsDone;
+  const rssFindings = vmHWM(pid);
   const hovers = await timeHovers(HOVERS);
   const defs = await timeDefs(DEFS);
   const edits = await timeEdits(EDITS);
+  const rssEdits = vmHWM(pid);
   const flips = [];
   let callersRepublished = 0;
   for (let i = 0; i < FLIPS; i++) {
@@ -191,6 +195,9 @@ export async function measureServer({ ws, events, facts, callers, settleFirst = 
     treesMs,
     rssReady,
     rssHovers,
+    rssTrees,
+    rssFindings,
+    rssEdits,
     rss,
     published,
     callersRepublished,
@@ -240,7 +247,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       row('peak RSS of the server (VmHWM)', `${Math.round(m.rss)} MB`),
       '',
       `files republished after one verdict-flipping edit (callers): ${m.callersRepublished}`,
-      `peak RSS after ready ${Math.round(m.rssReady)} MB, after the hovers ${Math.round(m.rssHovers)} MB, at the end ${Math.round(m.rss)} MB`,
+      `peak RSS after ready ${Math.round(m.rssReady)} MB, after the hovers ${Math.round(m.rssHovers)} MB, after hcron/trees ${Math.round(m.rssTrees)} MB, once every finding is made ${Math.round(m.rssFindings)} MB, after the edits ${Math.round(m.rssEdits)} MB, at the end (verdict flips) ${Math.round(m.rss)} MB`,
     ].join('\n'),
   );
   if (process.argv.includes('--json')) console.log(JSON.stringify({ events: facts.events, callers, ...m }));
