@@ -83,15 +83,21 @@ export async function activate(context: vscode.ExtensionContext): Promise<HcronA
     vscode.workspace.createFileSystemWatcher('**/events/**'),
   ];
   context.subscriptions.push(...watchers);
+  const documentSelector = [
+    { language: 'hcron', scheme: 'file' },
+    { language: 'hcron', scheme: 'untitled' },
+    { scheme: 'file', pattern: '**/.hcron/*/events/**' },
+  ];
   const clientOptions: LanguageClientOptions = {
-    documentSelector: [
-      { language: 'hcron', scheme: 'file' },
-      { language: 'hcron', scheme: 'untitled' },
-      { scheme: 'file', pattern: '**/.hcron/*/events/**' },
-    ],
+    documentSelector,
     synchronize: { configurationSection: 'hcron', fileEvents: watchers },
     // the whole hcron section, as the client would answer workspace/configuration: the server starts on it without asking
-    initializationOptions: () => ({ settings: vscode.workspace.getConfiguration().get('hcron') ?? {}, complete: true }),
+    // and the saved files open now: the server publishes them during the handshake (features/startup.ts)
+    initializationOptions: () => ({
+      settings: vscode.workspace.getConfiguration().get('hcron') ?? {},
+      complete: true,
+      open: vscode.workspace.textDocuments.filter((d) => d.uri.scheme === 'file' && !d.isDirty && vscode.languages.match(documentSelector, d) > 0).map((d) => d.uri.toString()),
+    }),
     outputChannel: log,
     revealOutputChannelOn: RevealOutputChannelOn.Never,
     middleware: {

@@ -28,6 +28,7 @@ import { METHODS } from './protocol';
 import { Env, noteActivity, pathOfUri, Positions, whenIdle } from './features/common';
 import { registerCompletion, TRIGGER_CHARACTERS } from './features/completion';
 import { registerCustom } from './features/custom';
+import { publishOpenAtStart } from './features/startup';
 import { EDITING_REQUESTS, editingCapabilities, refreshEditing, registerEditing } from './features/editing';
 import { registerDefinition } from './features/definition';
 import { DiagnosticsPublisher } from './features/diagnostics';
@@ -250,6 +251,8 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   const init = params.initializationOptions as { settings?: unknown; complete?: unknown } | undefined;
   settings = parseSettings(init?.settings ?? (init as Record<string, unknown> | undefined)?.hcron ?? null);
   settingsKnown = init?.complete === true && !!init.settings;
+  // the documents open as the client started: published during the handshake
+  if (settingsKnown) publishOpenAtStart(connection, (init as { open?: unknown }).open, settings, publisher, log);
   // read the trees while the handshake and the settings round trip go on (unless HCRON_READ_EARLY started it)
   readEarly(folders, settings, log);
   return {

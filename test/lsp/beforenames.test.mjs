@@ -96,3 +96,49 @@ for (const [label, settings] of [
       assert.ok(firstOf('includes/common').codes.includes('include-fragment'), firstOf('includes/common').codes.join());
     });
   });
+
+describe('documents named in initializationOptions.open: published during the handshake', { timeout: 120_000 }, () => {
+  let t;
+  let s;
+  let p;
+  const settings = { overrides: { max_events_per_user: 1000000 } };
+  const docs = ['aa/missing_target', 'zz_late/bad_minute', 'aa/hard1'];
+  before(async () => {
+    t = makeTree();
+    p = (rel) => path.join(t.events, rel);
+    const outside = path.join(t.ws, 'notes.txt'); // not in an event tree: nothing to publish
+    fs.writeFileSync(outside, 'x');
+    s = await startServer({
+      folder: t.ws,
+      settings,
+      initializationOptions: { settings, complete: true, open: [...docs.map((r) => `file://${p(r)}`), `file://${outside}`, 42] },
+      nodeArgs: ['--require', path.join(REPO, 'test/helpers/hang-fs.cjs')],
+      env: { HCRON_TEST_HANG: JSON.stringify({ match: `${path.sep}zzz_slow`, sleepMs: SLEEP_MS }) },
+    });
+    await s.until(() => loadEnd(s) >= 0, 'the load', 60_000);
+    await s.request('hcron/trees');
+  });
+  after(async () => {
+    await s?.shutdown();
+    fs.rmSync(t.ws, { recursive: true, force: true });
+  });
+
+  it('published without didOpen, before the walk ended, as the load judges them once open', async () => {
+    const handshake = (r) => s.logs.some((l) => l.includes(` events/${r} judged on its neighbourhood during the handshake`));
+    for (const r of ['aa/missing_target', 'zz_late/bad_minute']) {
+      assert.ok(handshake(r), `${r}: ${s.logs.join(' | ')}`);
+      const first = s.publications.find((x) => x.path === p(r));
+      assert.ok(first && first.logs <= loadEnd(s) && first.count > 0, `${r}: first publication`);
+    }
+    assert.ok(!handshake('aa/hard1'), 'a hard-linked file waits for the names');
+    assert.ok(!s.publications.some((x) => x.path.endsWith('notes.txt')));
+    // the same findings once the documents are open and the tree loaded
+    for (const r of ['aa/missing_target', 'zz_late/bad_minute']) {
+      const early = shape(s.publications.find((x) => x.path === p(r)).diagnostics);
+      const n = s.publications.length;
+      s.open(p(r));
+      await s.until(() => s.publications.slice(n).some((x) => x.path === p(r)), `${r} published once open`);
+      assert.deepEqual(early, shape(s.diagnostics.get(p(r)).diagnostics), r);
+    }
+  });
+});

@@ -219,7 +219,7 @@ export interface NearOptions {
 }
 
 export type NearResult =
-  | { ok: true; judgement: Judgement; findings: Finding[]; members: number }
+  | { ok: true; judgement: Judgement; findings: Finding[]; members: number; /** The texts it read from disk, by archive path. */ texts: Map<string, string> }
   | { ok: false; why: string };
 
 /**
@@ -296,7 +296,7 @@ export async function judgeNear(root: string, archive: string, o: NearOptions): 
       return j && { name: n, type: j.type, reason: (order.get(n) ?? 0) + 1 >= max ? 'maximum events reached' : j.reason, status: status(j.type) };
     };
     const state: LintState = { tree, src, ctx: o.ctx, config, judgement: (n) => js.get(n), record, includers: () => [] };
-    return { ok: true, judgement: own, findings: lintEvent(state, own, o.lint), members: near.members.size };
+    return { ok: true, judgement: own, findings: lintEvent(state, own, o.lint), members: near.members.size, texts: new Map([...texts].map(([p, f]) => [p, f.text])) };
   }
   return { ok: false, why: 'no end to what its lookups miss' };
 }

@@ -23,7 +23,10 @@ const SEVERITY: Record<Severity, DiagnosticSeverity> = {
   hint: DiagnosticSeverity.Hint,
 };
 
-export function toDiagnostic(model: TreeModel, positions: Positions, f: Finding): Diagnostic {
+/** What toDiagnostic needs of Positions (features/startup.ts has its own, before any tree is loaded). */
+export type RangeSource = Pick<Positions, 'range' | 'uriOf'>;
+
+export function toDiagnostic(model: TreeModel, positions: RangeSource, f: Finding): Diagnostic {
   const d: Diagnostic = {
     range: positions.range(model, f.file, f.start, f.end),
     severity: SEVERITY[f.severity],
@@ -106,6 +109,16 @@ export class DiagnosticsPublisher {
       }
     };
     setImmediate(step);
+  }
+
+  /** Whether anything was published for this URI (features/startup.ts publishes only before that). */
+  hasPublished(uri: string): boolean {
+    return this.lastSent.has(uri);
+  }
+
+  /** features/startup.ts published `count` diagnostics for this URI: an empty publication must clear them. */
+  notePublished(uri: string, count: number): void {
+    if (count) this.nonEmpty.add(uri);
   }
 
   /** Republish everything of a tree (after a document opens: its version). */
