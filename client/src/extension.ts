@@ -65,18 +65,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<HcronA
   );
 
   const serverModule = context.asAbsolutePath('dist/server.js');
-  // The server starts reading the workspace's trees as soon as it runs (HCRON_READ_EARLY), before the
-  // handshake, and during the handshake with the caps of initializationOptions: set at each start.
+  // The server reads the workspace's trees from `initialize` on, not from its start (HCRON_READ_EARLY
+  // is not set): on busy cores the read held back the server's own start and the open documents'
+  // first diagnostics (docs/performance.md, seventh round).
   // NODE_EXTRA_CA_CERTS makes Node read that file of certificates as it starts (~40 ms of CPU, measured):
-  // the server opens no connection
+  // the server opens no connection.
   const env: Record<string, string> = { NODE_EXTRA_CA_CERTS: '' };
   const serverOptions: ServerOptions = {
     run: { module: serverModule, transport: TransportKind.ipc, options: { env } },
     debug: { module: serverModule, transport: TransportKind.ipc, options: { env, execArgv: ['--nolazy', '--inspect=6019'] } },
-  };
-  const scanSettings = () => {
-    const c = vscode.workspace.getConfiguration('hcron');
-    return { maxFiles: c.get('maxFiles'), maxFileBytes: c.get('maxFileBytes') };
   };
   const watchers = [
     vscode.workspace.createFileSystemWatcher('**/.hcron/*/events/**'),
@@ -116,8 +113,6 @@ export async function activate(context: vscode.ExtensionContext): Promise<HcronA
       void vscode.window.showErrorMessage(msg);
       return;
     }
-    const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
-    env.HCRON_READ_EARLY = JSON.stringify({ folders, settings: scanSettings() });
     client = new LanguageClient('hcron', 'hcron language server', serverOptions, clientOptions);
     client.onNotification(TreesChangedNotification, () => void store.refresh());
     client.onDidChangeState((e) => {

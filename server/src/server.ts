@@ -253,7 +253,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   settingsKnown = init?.complete === true && !!init.settings;
   // the documents open as the client started: published during the handshake
   if (settingsKnown) publishOpenAtStart(connection, (init as { open?: unknown }).open, settings, publisher, log);
-  // read the trees while the handshake and the settings round trip go on (unless HCRON_READ_EARLY started it)
+  // read the trees while the handshake (and the settings round trip) go on, unless HCRON_READ_EARLY started it
   readEarly(folders, settings, log);
   return {
     capabilities: {

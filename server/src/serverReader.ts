@@ -1,8 +1,9 @@
 // The server's reading thread, started by the first import of server.ts: the
 // thread boots while the rest of the server (the LSP libraries) is loaded. The
-// trees of the workspace folders are read from as early as the folders are
-// known: from HCRON_READ_EARLY (set by the VS Code extension when it starts the
-// server) before the handshake, else from `initialize`.
+// trees of the workspace folders are read from `initialize` on, or from the
+// process start when a client names the folders in HCRON_READ_EARLY (the VS
+// Code extension did; on busy cores that read held back the server's own start,
+// docs/performance.md, seventh round).
 
 import { findHcronTrees, FoundTree } from './discovery';
 import { DEFAULT_LIMITS, ScanLimits } from './engine/scan';
@@ -44,7 +45,7 @@ export function takeFound(folder: string): FoundTree[] {
   return trees;
 }
 
-/** What the VS Code extension puts in HCRON_READ_EARLY. */
+/** What a client may put in HCRON_READ_EARLY. */
 export interface ReadEarly {
   folders: string[];
   settings: { maxFiles?: unknown; maxFileBytes?: unknown };

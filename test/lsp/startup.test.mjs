@@ -91,7 +91,7 @@ describe('start-up reads', () => {
     await s.shutdown();
   });
 
-  /** A server started with HCRON_READ_EARLY in its environment (as the VS Code extension starts it). */
+  /** A server started with HCRON_READ_EARLY in its environment (a client may start it so). */
   async function startEarly(value, opts) {
     process.env.HCRON_READ_EARLY = value;
     try {
