@@ -64,7 +64,7 @@ export class TreeStore implements vscode.Disposable {
   eventFor(uri: vscode.Uri): { tree: TreeInfo; event: TreeEvent } | undefined {
     const key = uri.toString();
     for (const tree of this.trees) {
-      const ev = tree.events.find((e) => e.uri !== undefined && e.uri === key);
+      const ev = tree.events.find((e) => e.uri === key);
       if (ev) return { tree, event: ev };
     }
     const tree = this.treeFor(uri);

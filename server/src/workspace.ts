@@ -17,17 +17,17 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { HcronConfig } from './engine/config';
-import { Context, judgeEvent, Judgement, status as statusOf, TextSource } from './engine/event';
+import { Context, judgeEvent, Judgement, TextSource } from './engine/event';
 import { chainPieces, Finding, lintEvent, lintTreeLevel, LintState, whenDescription } from './engine/lint';
 import { compareCodePoints } from './engine/py';
-import { DEFAULT_LIMITS, ScanLimits, ScannedFile, ScanResult } from './engine/scan';
+import { DEFAULT_LIMITS, fsPathIn, ScanLimits, ScannedFile, ScanResult } from './engine/scan';
 import { judgeNear } from './engine/probe';
 import { inThreadReader, ReadStalled, ScanNames, ScanSoFar, TreeReader } from './treeReader';
 import { CompactJudgement, compactable, RecentJudgements, Rejudge } from './compactJudgement';
 import { seconds } from './readWatch';
 import { collectSoon, loadBegins } from './gcTuning';
 import { TREE_WORK_BUDGET } from './engine/substitute';
-import { configContext, StatusRecord, treeFatal } from './engine/status';
+import { configContext, recordAt, StatusRecord, treeFatal } from './engine/status';
 import { EventRef, EventTree, Member, nameOf } from './engine/tree';
 import { IndexedVerdict, StatusJudge } from './engine/verdict';
 import { EarlyVerdicts } from './earlyVerdicts';
@@ -102,7 +102,7 @@ type IndexRecord = Pick<IndexedVerdict, 'deps' | 'keys' | 'targets' | 'chains'>;
 const NONE: string[] = [];
 /** Above this many events to re-lint after one change, those not judged again are linted in the background. */
 const INLINE_LINT = 200;
-/** Events re-linted in the background after which their old findings are collected (gcTuning.ts collectSoon). */
+/** Events re-linted in the background after which their old findings are collected (gcTuning.ts collectSoon); at the end of a run, after a quarter of it. */
 const BIG_RELINT = 20_000;
 /** A load's background lint works this long between turns (a request waits at most about that). */
 const LINT_SLICE_MS = 3;
@@ -328,7 +328,7 @@ export class TreeModel {
   }
 
   fsPathOf(archive: string): string {
-    return archive === 'events' ? this.root : path.join(this.root, ...archive.slice('events/'.length).split('/'));
+    return fsPathIn(this.root, archive);
   }
 
   /** The regular file whose text a document at this archive path shows (symlinks followed like the OS does). */
@@ -359,7 +359,7 @@ export class TreeModel {
     if (!j) return undefined;
     const idx = this.order.get(name) ?? 0;
     const max = typeof this.config.max_events_per_user === 'number' ? this.config.max_events_per_user : 25;
-    return { name, type: j.type, reason: idx + 1 >= max ? 'maximum events reached' : j.reason, status: statusOf(j.type) };
+    return recordAt(name, j.type, j.reason, idx, max);
   }
 
   judgement(name: string): Judgement | undefined {

@@ -15,14 +15,13 @@
 
 import * as fsp from 'node:fs/promises';
 import type * as fs from 'node:fs';
-import * as path from 'node:path';
-import { Context, judgeEvent, Judgement, status, TextSource } from './event';
+import { Context, judgeEvent, Judgement, TextSource } from './event';
 import { chainPieces, Finding, lintEvent, LintOptions, LintState } from './lint';
 import { HcronConfig, ignoreMatcher } from './config';
 import { compareCodePoints } from './py';
-import { decodeBytes, fsDecode, PY_TAR_MAX_DEPTH, ScannedFile } from './scan';
+import { decodeBytes, fsDecode, fsPathIn, PY_TAR_MAX_DEPTH, ScannedFile } from './scan';
 import { EventTree, Member, nameOf } from './tree';
-import { maxEvents, StatusRecord } from './status';
+import { maxEvents, recordAt, StatusRecord } from './status';
 
 /** A name Python decoded from bytes that are not UTF-8: its path on disk is not this string's. */
 const NOT_UTF8 = /[\ud800-\udfff]/;
@@ -59,7 +58,7 @@ export class Neighbourhood {
         this.unsure = `${prefix}: too deep, or not UTF-8`;
         return added;
       }
-      const found = await this.look(prefix, i ? path.join(this.root, ...comps.slice(1, i + 1)) : this.root);
+      const found = await this.look(prefix, fsPathIn(this.root, prefix));
       if (!found) return added;
       added = true;
       if (found.kind !== 'dir') return added;
@@ -261,7 +260,7 @@ export async function judgeNear(root: string, archive: string, o: NearOptions): 
     for (const p of missed) if (await near.find(p)) more = true;
     for (const p of missedTexts) {
       if (texts.has(p) || near.members.get(p)?.kind !== 'file' || near.unsure) continue;
-      const t = await readText(path.join(root, ...p.split('/').slice(1)), o.maxFileBytes);
+      const t = await readText(fsPathIn(root, p), o.maxFileBytes);
       if (typeof t === 'string') return { ok: false, why: `${p}: ${t}` };
       texts.set(p, t);
       more = true;
@@ -293,7 +292,7 @@ export async function judgeNear(root: string, archive: string, o: NearOptions): 
     if (o.stale?.()) return { ok: false, why: 'stale' };
     const record = (n: string): StatusRecord | undefined => {
       const j = js.get(n);
-      return j && { name: n, type: j.type, reason: (order.get(n) ?? 0) + 1 >= max ? 'maximum events reached' : j.reason, status: status(j.type) };
+      return j && recordAt(n, j.type, j.reason, order.get(n) ?? 0, max);
     };
     const state: LintState = { tree, src, ctx: o.ctx, config, judgement: (n) => js.get(n), record, includers: () => [] };
     return { ok: true, judgement: own, findings: lintEvent(state, own, o.lint), members: near.members.size, texts: new Map([...texts].map(([p, f]) => [p, f.text])) };

@@ -198,6 +198,11 @@ function errText(e: unknown): string {
   return err?.code ? `${err.code}: ${err.message.replace(/^\w+: /, '')}` : String(e);
 }
 
+/** The path on disk of archive path `archive` ("events" or "events/...") of the tree whose events folder is `root`. */
+export function fsPathIn(root: string, archive: string): string {
+  return archive === 'events' ? root : path.join(root, ...archive.slice('events/'.length).split('/'));
+}
+
 const vanishedProblem = (arc: string, error: string): ScanResult['problems'][number] => ({ path: arc, message: `vanished while the tree was read (${error})`, kind: 'vanished' });
 
 /**

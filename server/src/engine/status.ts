@@ -71,11 +71,16 @@ export function maxEvents(tree: EventTree): number {
   return numberSetting(tree.config, 'max_events_per_user', 25);
 }
 
+/** The record of an event judged `type` for `reason` at load position i (0-based): from position max on, max_events_per_user overwrites the reason. */
+export function recordAt(name: string, type: EventType, reason: string, i: number, max: number): StatusRecord {
+  return { name, type, reason: i + 1 >= max ? 'maximum events reached' : reason, status: status(type) };
+}
+
 /** The record of the event at load position i (0-based), judged by sj; a cap's note goes to `capped`. */
 export function statusRecord(sj: StatusJudge, e: EventRef, i: number, max: number, capped: TreeVerdict['capped']): StatusRecord {
   const v = sj.judge(e);
   if (v.capped) capped.push({ name: e.name, message: v.capped });
-  return { name: e.name, type: v.type, reason: i + 1 >= max ? 'maximum events reached' : v.reason, status: status(v.type) };
+  return recordAt(e.name, v.type, v.reason, i, max);
 }
 
 export function limitFrom(max: number): number {
@@ -83,12 +88,7 @@ export function limitFrom(max: number): number {
 }
 
 export function records(judgements: readonly Judgement[], max: number): StatusRecord[] {
-  return judgements.map((j, i) => ({
-    name: j.ref.name,
-    type: j.type,
-    reason: i + 1 >= max ? 'maximum events reached' : j.reason,
-    status: status(j.type),
-  }));
+  return judgements.map((j, i) => recordAt(j.ref.name, j.type, j.reason, i, max));
 }
 
 export function sortByName<T extends { name: string }>(recs: T[]): T[] {

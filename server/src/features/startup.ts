@@ -13,6 +13,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Connection } from 'vscode-languageserver/node';
 import { configContext } from '../engine/status';
 import { judgeNear } from '../engine/probe';
+import { fsPathIn } from '../engine/scan';
 import { treeRootFor } from '../discovery';
 import { limitsOf } from '../serverReader';
 import { resolveConfig, Settings, severityFn } from '../settings';
@@ -55,7 +56,7 @@ export function publishOpenAtStart(connection: Connection, uris: unknown, settin
         // positions in the texts just read; the document's own URI as the client spelled it
         const at: RangeSource = {
           range: (_m, file, start, end) => ({ start: doc(file).positionAt(start), end: doc(file).positionAt(Math.max(start, end)) }),
-          uriOf: (_m, file) => (file === archive ? uri : fileUri(path.join(root, ...file.split('/').slice(1)))),
+          uriOf: (_m, file) => (file === archive ? uri : fileUri(fsPathIn(root, file))),
         };
         const diagnostics = r.findings.filter((f) => f.file === archive).map((f) => toDiagnostic(undefined as unknown as TreeModel, at, f));
         void connection.sendDiagnostics({ uri, diagnostics });
