@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { probed, scanEventsDir, ScanLimits } from './engine/scan';
 import { ReadBeacon } from './readWatch';
-import { packMembers, packPart, packScan } from './engine/scanPack';
+import { NamesSent, packMembers, packPart, packScan } from './engine/scanPack';
 import type { ReaderJob, ReaderReply } from './treeReader';
 
 const beacon = new ReadBeacon(workerData.shared as SharedArrayBuffer);
@@ -19,13 +19,15 @@ parentPort!.on('message', (job: ReaderJob) => {
       // the names first (a fraction of the read): the server judges from them meanwhile; the read then
       // walks the same folder listings (each folder is listed once, and the read's members are the names')
       const listings = job.names ? new Map() : undefined;
+      let names: NamesSent | undefined;
       if (job.names) {
         const n = scanEventsDir(job.path, { ...job.limits, probe: beacon, namesOnly: true, listings });
         parentPort!.postMessage({ id: job.id, names: { members: packMembers(n.members), stoppedAt: n.stoppedAt } } satisfies ReaderReply);
+        names = { members: n.members, at: 0 };
       }
-      // what is read is posted in parts while the walk goes on: the server takes them in meanwhile
-      const limits: ScanLimits = { ...job.limits, probe: beacon, partSize: PART_SIZE, onPart: (part) => parentPort!.postMessage({ id: job.id, part: packPart(part) } satisfies ReaderReply), listings };
-      reply = { id: job.id, scan: packScan(scanEventsDir(job.path, limits)) };
+      // what is read is posted in parts while the walk goes on: the server takes them in meanwhile (their members as a count when they are the names')
+      const limits: ScanLimits = { ...job.limits, probe: beacon, partSize: PART_SIZE, onPart: (part) => parentPort!.postMessage({ id: job.id, part: packPart(part, names) } satisfies ReaderReply), listings };
+      reply = { id: job.id, scan: packScan(scanEventsDir(job.path, limits), names) };
     } else {
       const st = probed(beacon, job.path, () => fs.lstatSync(job.path, { throwIfNoEntry: false }));
       reply = { id: job.id, stat: st && { file: st.isFile(), nlink: st.nlink } };

@@ -117,14 +117,17 @@ export function workerReader(timeoutMs: number, script = path.join(__dirname, 'r
         if (!soFar) return;
         if (r.names) soFar.names = { members: unpackMembers(r.names.members), stoppedAt: r.names.stoppedAt };
         if (r.part) {
-          const part = unpackPart(r.part);
-          soFar.parts = soFar.parts ? joinParts(soFar.parts, part) : part;
+          const acc = soFar.parts;
+          const part = unpackPart(r.part, soFar.names?.members, acc?.members.length, acc?.files);
+          if (acc) for (const m of part.members) acc.members.push(m);
+          else soFar.parts = part;
         }
         soFar.watch?.(soFar);
         return;
       }
-      const scan = r.scan && unpackScan(r.scan);
-      if (soFar?.parts && scan) Object.assign(scan, joinParts(soFar.parts, scan));
+      const acc = soFar?.parts;
+      const scan = r.scan && unpackScan(r.scan, soFar?.names?.members, acc?.members.length, acc?.files);
+      if (acc && scan) scan.members = acc.members.concat(scan.members);
       me.pending.delete(r.id);
       if (!me.pending.size) {
         me.watch?.stop();
@@ -220,8 +223,3 @@ export function workerReader(timeoutMs: number, script = path.join(__dirname, 'r
 }
 
 /** `b` appended to `a` (which is extended in place and returned). No push(...b): a part may be large. */
-function joinParts(a: ScanPart, b: ScanPart): ScanPart {
-  for (const m of b.members) a.members.push(m);
-  for (const [k, f] of b.files) a.files.set(k, f);
-  return a;
-}

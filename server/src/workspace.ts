@@ -30,7 +30,7 @@ import { TREE_WORK_BUDGET } from './engine/substitute';
 import { configContext, recordAt, StatusRecord, treeFatal } from './engine/status';
 import { EventRef, EventTree, Member, nameOf } from './engine/tree';
 import { IndexedVerdict, StatusJudge } from './engine/verdict';
-import { EarlyVerdicts } from './earlyVerdicts';
+import { EarlyVerdicts, TAKEN } from './earlyVerdicts';
 import { NameSets } from './nameSets';
 import { SeveritySetting } from './settings';
 
@@ -436,11 +436,12 @@ export class TreeModel {
     const early = this.early && this.early.tree.config === this.config && this.early.usable(scan.members, scan.stoppedAt) ? this.early : undefined;
     this.early = undefined;
     if (early) {
-      for (const [name, v] of early.verdicts) if (v && v.deps.some((d) => this.pendingContent.has(d))) early.verdicts.delete(name);
+      for (const [name, v] of early.verdicts) if ((v === TAKEN ? this.indexed.get(name) : v)?.deps.some((d) => this.pendingContent.has(d))) early.verdicts.delete(name);
       this.ctx.workBudget = early.budget; // what the early verdicts spent of the tree's budget is spent
     }
     this.takeScan(scan, early?.tree);
-    this.clearJudgements();
+    if (early) this.keepEarly(early);
+    else this.clearJudgements();
     this.pendingContent.clear();
     this.deferred.clear();
     this.draining = false;
@@ -581,6 +582,25 @@ export class TreeModel {
     this.buildTree(tree);
   }
 
+  /**
+   * The read's end, when its verdicts judged during the read hold: the
+   * judgements they made (compact, indexed as they came) stay; those judged
+   * whole meanwhile (the open documents, on texts then read), those the load
+   * judges whole (an open document's events) and those that read a document
+   * edited since are dropped and judged again by the load.
+   */
+  private keepEarly(early: EarlyVerdicts) {
+    const open = this.host.openPaths?.(this) ?? new Set<string>();
+    for (const [name, j] of this.js)
+      if (!(j instanceof CompactJudgement) || !early.verdicts.get(name) || open.has(j.ref.path) || open.has(j.ref.content)) {
+        this.unindex(name);
+        this.js.delete(name);
+      }
+    this.recent.clear();
+    this.eventFindings.clear();
+    this.byFile.clear();
+  }
+
   /** Forget every judgement, index and finding (a new tree is judged from scratch). */
   private clearJudgements() {
     this.js.clear();
@@ -645,12 +665,14 @@ export class TreeModel {
           names = soFar.names;
           this.takeScan({ members: names.members, files: new Map(), problems: [], stoppedAt: names.stoppedAt });
           this.clearJudgements();
-          this.early = this.noEvents ? undefined : new EarlyVerdicts(this.tree, () => this.files, this.src, this.ctx);
+          this.early = this.noEvents ? undefined : new EarlyVerdicts(this.tree, () => this.files, this.src, this.ctx, (ref, v) => this.takeEarly(ref, v));
         }
         this.files = soFar.parts?.files ?? this.files;
         if ([...(this.host.openPaths?.(this) ?? [])].some((a) => !done.has(a))) this.judgeOpenOnNames(done);
         more = this.early?.step(30) ?? false;
       }
+      // waiting for the reader: the load order's map now, which the first hover on a template needs (~60 ms at 100,000 events)
+      if (!more && !news && !settled && names && !this.orderMap) void this.order;
       if (!more && !news && !settled) await new Promise<void>((r) => (wake = r));
       wake = undefined;
       await yieldNow(); // several parts may have come; requests meanwhile
@@ -835,10 +857,13 @@ export class TreeModel {
   }
 
   private buildTree(tree?: EventTree) {
+    const same = tree !== undefined && tree === this.tree; // the names' tree taken by the read (the same load order)
     this.tree = tree ?? new EventTree({ members: this.members, stoppedAt: this.stoppedAt }, this.config);
     this.recent.clear(); // judged again with the tree they were judged in
-    this.ordered = this.tree.events.map((e) => e.name);
-    this.orderMap = undefined;
+    if (!same) {
+      this.ordered = this.tree.events.map((e) => e.name);
+      this.orderMap = undefined;
+    }
     this.sortedChainers.clear();
     this.sortedIncluders.clear();
     this.noEvents = this.tree.rootIsLink || this.invalid.size ? treeFatal(this.tree, (p) => (this.overlays.has(p) ? undefined : this.files.get(p)?.invalidUtf8)) : undefined;
@@ -867,11 +892,12 @@ export class TreeModel {
    * judged again on demand), or whole where that declines, a document shows
    * it, or HCRON_WHOLE_JUDGEMENTS asks.
    */
-  private judgeForIndex(ref: EventRef, quick: StatusJudge | undefined, open: Set<string>, early?: Map<string, IndexedVerdict | null>) {
+  private judgeForIndex(ref: EventRef, quick: StatusJudge | undefined, open: Set<string>, early?: EarlyVerdicts['verdicts']) {
     let v: IndexedVerdict | undefined;
     if (quick && !open.has(ref.path) && !open.has(ref.content)) {
       const e = early?.get(ref.name);
-      v = e === null ? undefined : (e ?? quick.judgeIndexed(ref));
+      // TAKEN and not judged: keepEarly dropped it (an open document's event); judged again
+      v = e === null ? undefined : e === undefined || e === TAKEN ? quick.judgeIndexed(ref) : e;
     }
     if (!v) {
       this.judgeRef(ref);
@@ -906,7 +932,16 @@ export class TreeModel {
     }
   }
 
+  /** A verdict judged during the read (EarlyVerdicts), indexed now; not over one judged whole meanwhile (an open document's). */
+  private takeEarly(ref: EventRef, v: IndexedVerdict): boolean {
+    if (this.js.has(ref.name)) return false;
+    const rec = this.indexRecord(ref.name, v);
+    this.js.set(ref.name, CompactJudgement.of(ref, v, this.rejudge, rec.deps));
+    return true;
+  }
+
   private indexRecord(name: string, rec: IndexRecord) {
+    if (this.indexed.has(name)) this.unindex(name); // NameSets: an event's adds come together
     this.eachIndex(rec, (index, key) => index.add(key, name));
     // arrays grown by push keep spare room (~150 bytes each); 100,000 events keep four each
     const fit = (a: string[]) => (a.length ? a.slice() : NONE);

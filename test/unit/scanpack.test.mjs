@@ -82,3 +82,30 @@ test('parts packed and unpacked are the parts, empty ones too', () => {
     assert.deepEqual(norm(back.files), norm(p.files));
   }
 });
+
+test('parts after the names: posted as a count where they are the names, packed where the read found otherwise (a hard link)', () => {
+  const events = oddTree();
+  const names = scanEventsDir(events, { ...DEFAULT_LIMITS, namesOnly: true }).members;
+  const parts = [];
+  const rest = scanEventsDir(events, { ...DEFAULT_LIMITS, partSize: 3, onPart: (p) => parts.push(p) });
+  parts.push({ members: rest.members, files: rest.files });
+  const sent = { members: names, at: 0 };
+  const packed = parts.map((p) => cloned(packPart(p, sent)));
+  assert.equal(sent.at, names.length);
+  const counted = packed.filter((p) => 'same' in p.members);
+  // the hard link's second name: a file to the names walk, a hard link to the read
+  const withLink = parts.findIndex((p) => p.members.some((m) => m.kind === 'hardlink'));
+  assert.ok(withLink >= 0 && !('same' in packed[withLink].members));
+  assert.ok(counted.length >= parts.length - 2 && counted.length > 0, `${counted.length} of ${parts.length}`);
+  let at = 0;
+  const files = new Map();
+  for (const [i, p] of packed.entries()) {
+    const back = unpackPart(p, names, at, files);
+    assert.deepEqual(back.members, parts[i].members);
+    if ('same' in p.members) back.members.forEach((m, k) => assert.equal(m, names[at + k])); // the names' own objects
+    at += back.members.length;
+  }
+  assert.deepEqual(norm(files), norm(new Map(parts.flatMap((p) => [...p.files]))));
+  // a count with no names to take them from is refused, not guessed
+  assert.throws(() => unpackPart(packed.find((p) => 'same' in p.members)), /without those names/);
+});

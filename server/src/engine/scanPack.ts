@@ -6,7 +6,7 @@
 // them, hashing every path into maps, was up to 1.6x slower: measured).
 
 import type { RawRead, ScannedFile, ScanPart, ScanResult } from './scan';
-import type { Member, MemberKind } from './tree';
+import { Member, MemberKind, sameMember } from './tree';
 
 const KINDS: MemberKind[] = ['dir', 'file', 'symlink', 'hardlink', 'other'];
 const KIND_CODE = new Map(KINDS.map((k, i) => [k, i]));
@@ -98,25 +98,57 @@ export function unpackFiles(pk: PackedFiles, into: Map<string, ScannedFile>): vo
   for (let i = 0; i < n; i++) into.set(paths[i], files[i]);
 }
 
+/**
+ * A part's members as posted: packed, or only their count when they are the
+ * members the names walk posted first, from the part's place on (the read
+ * lists the folders the names walk listed: what it finds is what that found,
+ * unless the tree changed meanwhile or a file is a hard link). The receiving
+ * thread then takes the names' own members: at 100,000 events, ~100 ms of its
+ * time and a second copy of every path.
+ */
+export type PartMembers = PackedMembers | { same: number };
+
+/** The names a reading thread posted first, and how many of them its parts have covered so far. */
+export interface NamesSent {
+  members: readonly Member[];
+  at: number;
+}
+
+function packPartMembers(members: readonly Member[], names: NamesSent | undefined): PartMembers {
+  if (!names) return packMembers(members);
+  const at = names.at;
+  names.at += members.length;
+  const same = at + members.length <= names.members.length && members.every((m, i) => sameMember(m, names.members[at + i]));
+  return same ? { same: members.length } : packMembers(members);
+}
+
 export interface PackedPart {
-  members: PackedMembers;
+  members: PartMembers;
   files: PackedFiles;
 }
 
-export const packPart = (p: ScanPart): PackedPart => ({ members: packMembers(p.members), files: packFiles(p.files) });
+export const packPart = (p: ScanPart, names?: NamesSent): PackedPart => ({ members: packPartMembers(p.members, names), files: packFiles(p.files) });
 
-export function unpackPart(p: PackedPart): ScanPart {
-  const files = new Map<string, ScannedFile>();
-  unpackFiles(p.files, files);
-  return { members: unpackMembers(p.members), files };
+/**
+ * `names`, `at`: the names' members and where this part begins among them (for a part posted as a count);
+ * `into`: the files of the parts before it, to add this part's to.
+ */
+export function unpackPart(p: PackedPart, names?: readonly Member[], at = 0, into = new Map<string, ScannedFile>()): ScanPart {
+  unpackFiles(p.files, into);
+  const m = p.members;
+  if ('same' in m) {
+    if (!names || at + m.same > names.length) throw new Error('a part posted as the names, without those names');
+    return { members: names.slice(at, at + m.same), files: into };
+  }
+  return { members: unpackMembers(m), files: into };
 }
 
-export type PackedScan = Omit<ScanResult, 'members' | 'files'> & { members: PackedMembers; files: PackedFiles };
+export type PackedScan = Omit<ScanResult, 'members' | 'files'> & PackedPart;
 
 /** A scan's end: its last part, and the rest of the result as it is. */
-export const packScan = (r: ScanResult): PackedScan => ({ ...r, ...packPart(r) });
+export const packScan = (r: ScanResult, names?: NamesSent): PackedScan => ({ ...r, ...packPart(r, names) });
 
-export const unpackScan = (r: PackedScan): ScanResult => ({ ...r, ...unpackPart(r) });
+export const unpackScan = (r: PackedScan, names?: readonly Member[], at = 0, into?: Map<string, ScannedFile>): ScanResult => ({ ...r, ...unpackPart(r, names, at, into) });
 
 const READ_KINDS: RawRead['k'][] = ['file', 'other', 'vanished', 'failed'];
 const READ_CODE = new Map(READ_KINDS.map((k, i) => [k, i]));
