@@ -183,16 +183,47 @@ export function treeNotes(scan: ScanResult, verdict: TreeVerdict): string[] {
 
 /**
  * Two threads when a second core is free: they cost ~20% more CPU time in all,
- * so on a machine whose other cores are busy one thread finishes first (load
- * average of the last minute below the cores less a half; 20,000
- * events: 1.12 vs 1.24 s with a core free, 1.87 vs 1.53 s with one busy).
+ * so on a machine whose other cores are busy one thread finishes first (20,000
+ * events: 1.12 vs 1.24 s with a core free, 1.87 vs 1.53 s with one busy; 100,000:
+ * 2.5 vs 3.2-4.1 s free, 3.5-4.2 vs 3.7-3.9 busy). Free means: no more threads
+ * runnable right now than leave a core (Linux's /proc/loadavg, the least of
+ * three looks 1 ms apart: a process that only passes by is not counted), or
+ * else a load average of the last minute below the cores less a half (which
+ * counts the work of the last minute: a check run just after another saw its
+ * predecessor's load and took one thread).
  * HCRON_CHECK_THREADS=1 or 2 decides (the tests compare the two).
  */
 function twoThreads(): boolean {
   const want = process.env.HCRON_CHECK_THREADS;
   if (want === '1' || want === '2') return want === '2';
   const cores = os.availableParallelism();
-  return cores >= 2 && os.loadavg()[0] < cores - 0.5;
+  if (cores < 2) return false;
+  const others = othersRunnable();
+  return others !== undefined ? others <= cores - 2 : os.loadavg()[0] < cores - 0.5;
+}
+
+/** Threads of other processes runnable now (Linux), the least of three looks (this process's own, the watchdog starting, are not others). */
+function othersRunnable(): number | undefined {
+  let least = Infinity;
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (let i = 0; i < 3; i++) {
+    if (i) Atomics.wait(pause, 0, 0, 1);
+    let all: number;
+    let own = 0;
+    try {
+      const m = /^\S+ \S+ \S+ (\d+)\//.exec(fs.readFileSync('/proc/loadavg', 'latin1'));
+      if (!m) return undefined;
+      all = Number(m[1]);
+      for (const t of fs.readdirSync('/proc/self/task')) {
+        const st = fs.readFileSync(`/proc/self/task/${t}/stat`, 'latin1');
+        if (st[st.lastIndexOf(')') + 2] === 'R') own++;
+      }
+    } catch {
+      return undefined;
+    }
+    least = Math.min(least, all - Math.max(own, 1));
+  }
+  return least;
 }
 
 /** The tree read and judged for status: on two threads (parallelStatus.ts: the same answer) or on this one. */
