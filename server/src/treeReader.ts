@@ -221,5 +221,3 @@ export function workerReader(timeoutMs: number, script = path.join(__dirname, 'r
   };
   return reader;
 }
-
-/** `b` appended to `a` (which is extended in place and returned). No push(...b): a part may be large. */

@@ -872,9 +872,7 @@ export class TreeModel {
   // ------------------------------------------------------ judge and lint
 
   private judgeRef(ref: EventRef): Judgement {
-    const old = this.js.get(ref.name);
-    if (old) this.unindex(ref.name);
-    const j = judgeEvent(this.tree, ref, this.src, this.ctx);
+    const j = judgeEvent(this.tree, ref, this.src, this.ctx); // index() takes the old record out first (indexRecord)
     this.js.set(ref.name, j);
     this.index(j);
     return j;
@@ -899,10 +897,12 @@ export class TreeModel {
       // TAKEN and not judged: keepEarly dropped it (an open document's event); judged again
       v = e === null ? undefined : e === undefined || e === TAKEN ? quick.judgeIndexed(ref) : e;
     }
-    if (!v) {
-      this.judgeRef(ref);
-      return;
-    }
+    if (!v) this.judgeRef(ref);
+    else this.keepCompact(ref, v);
+  }
+
+  /** An event's verdict and index record, its judgement kept compact (judged again on demand). */
+  private keepCompact(ref: EventRef, v: IndexedVerdict) {
     const rec = this.indexRecord(ref.name, v);
     this.js.set(ref.name, CompactJudgement.of(ref, v, this.rejudge, rec.deps));
   }
@@ -935,8 +935,7 @@ export class TreeModel {
   /** A verdict judged during the read (EarlyVerdicts), indexed now; not over one judged whole meanwhile (an open document's). */
   private takeEarly(ref: EventRef, v: IndexedVerdict): boolean {
     if (this.js.has(ref.name)) return false;
-    const rec = this.indexRecord(ref.name, v);
-    this.js.set(ref.name, CompactJudgement.of(ref, v, this.rejudge, rec.deps));
+    this.keepCompact(ref, v);
     return true;
   }
 
