@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { BASE, casesTree, repo, run, seedTree, tmpdir, writeTree } from '../helpers/trees.mjs';
+import { spawnSync } from 'node:child_process';
+import { BASE, casesTree, cli, repo, run, seedTree, tmpdir, writeTree } from '../helpers/trees.mjs';
 
 const fixture = (f) => fs.readFileSync(path.join(repo, 'test/fixtures/cases', f), 'utf8');
 
@@ -132,4 +133,24 @@ test('a tree whose compressed snapshot is over max_hcron_tree_snapshot_size: rel
   assert.equal(lint.code, 1);
   assert.match(lint.stdout, /error: snapshot-too-big: hcron reload will refuse this tree/);
   assert.doesNotMatch(run(['lint', events]).stdout, /snapshot-too-big/);
+});
+
+test('with 2>&1 into a slow pipe, the notes come after the last line, never inside one (status and lint)', () => {
+  // more output than a pipe holds (64 KiB), read late: the CLI's stdout is then written
+  // asynchronously, and a note written at once to stderr went into the middle of a line
+  const spec = {};
+  for (let i = 0; i < 4000; i++) spec[`many/event${String(i).padStart(5, '0')}`] = BASE;
+  const events = writeTree(path.join(tmpdir(), 'events'), spec);
+  const through = (args) => {
+    const r = spawnSync('sh', ['-c', '"$0" "$@" 2>&1 | (sleep 1; cat)', cli, ...args], { encoding: 'utf8', maxBuffer: 1 << 26, timeout: 60_000 });
+    assert.equal(r.status, 0, r.stderr);
+    return r.stdout.split('\n').slice(0, -1);
+  };
+  const st = through(['status', '--set', 'max_hcron_tree_snapshot_size=500', events]);
+  assert.equal(st.length, 4001);
+  assert.ok(st.slice(0, -1).every((l) => /^(accepted|rejected):[^:]*:\/many\/event\d{5}$/.test(l)), 'a status line was cut by the note');
+  assert.match(st[st.length - 1], /^hcron-check: events: hcron reload would refuse this tree/);
+  const lint = through(['lint', events]);
+  assert.ok(lint.length > 3975 && lint.slice(0, -1).every((l) => /^\S+:\d+:\d+: \w+: [\w-]+: /.test(l)), 'a finding was cut by the summary');
+  assert.match(lint[lint.length - 1], /^\d+ findings, 0 errors$/);
 });

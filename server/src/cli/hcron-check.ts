@@ -11,7 +11,7 @@ import { clipMiddle } from '../engine/lint';
 import { encodeSurrogateEscape } from '../engine/py';
 import { DEFAULT_LIMITS, probed, ReadProbe, ScanLimits, ScanResult } from '../engine/scan';
 import { DEFAULT_READ_TIMEOUT_MS, ReadBeacon, startWatchdog } from '../readWatch';
-import { formatRecords, configContext, pyJsonDumps, TreeVerdict } from '../engine/status';
+import { formatRecordChunks, configContext, pyJsonDumps, TreeVerdict } from '../engine/status';
 import { LintInputError, runLint } from './lint-command';
 import { loadForStatus, StatusLoad } from './parallelStatus';
 
@@ -244,7 +244,9 @@ function loadStatus(p: Parsed, dir: string): StatusLoad | Promise<StatusLoad> {
 async function cmdStatus(p: Parsed): Promise<number> {
   const format = choice(p, '--format', ['es', 'all', 'status', 'json'] as const, 'es');
   const loaded = await loadStatus(p, eventsDir(p));
-  process.stdout.write(encodeSurrogateEscape(formatRecords(loaded.verdict.records, format))); // names that are not UTF-8: their bytes, as hcron prints them
+  for (const piece of formatRecordChunks(loaded.verdict.records, format)) process.stdout.write(encodeSurrogateEscape(piece)); // names that are not UTF-8: their bytes, as hcron prints them
+  // the notes after the lines: stdout to a pipe is written asynchronously, and with 2>&1 a note went into the middle of a line
+  await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
   for (const n of treeNotes(loaded.scan, loaded.verdict)) process.stderr.write(encodeSurrogateEscape(`hcron-check: ${n}\n`));
   const snap = loaded.snapshot ?? snapshotOfScan(loaded.scan, loaded.tree.config);
   if (snap.bytes > snap.limit)

@@ -91,8 +91,9 @@ export function runLint(paths: string[], format: string, getConfig: () => HcronC
   } else {
     let s = '';
     for (const r of rows) s += `${r.file}:${r.line}:${r.column}: ${r.f.severity}: ${r.f.code}: ${r.f.message.replace(/\n/g, ' ')}\n`;
-    process.stdout.write(encodeSurrogateEscape(s)); // file names that are not UTF-8: their bytes
-    process.stderr.write(`${rows.length} finding${rows.length === 1 ? '' : 's'}, ${errors} error${errors === 1 ? '' : 's'}\n`);
+    const summary = `${rows.length} finding${rows.length === 1 ? '' : 's'}, ${errors} error${errors === 1 ? '' : 's'}\n`;
+    // file names that are not UTF-8: their bytes; the summary once the findings are out (stdout to a pipe is written asynchronously: with 2>&1 it went into the middle of a line)
+    process.stdout.write(encodeSurrogateEscape(s), () => process.stderr.write(summary));
   }
   return errors ? 1 : 0;
 }

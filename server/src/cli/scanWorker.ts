@@ -36,6 +36,7 @@ let estimate: Generator<void, SnapshotEstimate> | undefined;
 let estimated = false;
 
 function take(pk: PackedReads): void {
+  if (estimated) return;
   forEachRead(pk, (i, r) => {
     if (r.k === 'file') bytes[i] = isUtf8(r.bytes) ? r.bytes : Buffer.from(lossy.decode(r.bytes));
     else bytes[i] = new Uint8Array(0); // the tree as read is not the names': the main thread reads it again, the estimate is not used
@@ -48,6 +49,7 @@ function estimateOn(): void {
   const r = estimate.next();
   if (!r.done) return;
   estimated = true;
+  bytes.length = 0; // the estimate no longer needs them: from now on reads are posted (transferred), not kept
   if (shared) Atomics.store(shared, 1, ESTIMATE_MADE);
   post({ t: 'snapshot', estimate: r.value });
 }
@@ -66,8 +68,11 @@ function readRun(): boolean {
   const reads: RawRead[] = [];
   for (let i = from; i < end; i++) reads.push(probed(probe, paths[i], () => readRaw(paths[i], job.maxFileBytes)));
   const pk = packReads(from, reads);
-  post({ t: 'reads', reads: pk }); // copied: this thread keeps the bytes for the estimate
-  take(pk);
+  if (estimated) port.postMessage({ t: 'reads', reads: pk } satisfies ScanMessage, [pk.bytes.buffer as ArrayBuffer]);
+  else {
+    post({ t: 'reads', reads: pk }); // copied: this thread keeps the bytes for the estimate
+    take(pk);
+  }
   return true;
 }
 

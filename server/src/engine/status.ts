@@ -97,18 +97,31 @@ export function sortByName<T extends { name: string }>(recs: T[]): T[] {
 }
 
 export function formatRecords(recs: StatusRecord[], format: 'es' | 'all' | 'status' | 'json'): string {
+  return [...formatRecordChunks(recs, format)].join('');
+}
+
+/**
+ * formatRecords in pieces of `lines` lines each, in order: hcron-check writes
+ * each piece as it is made (100,000 lines added up into one string all lived
+ * to the end, and the thread's collector copied them: ~50 ms at 100,000 events).
+ */
+export function* formatRecordChunks(recs: StatusRecord[], format: 'es' | 'all' | 'status' | 'json', lines = 4096): Generator<string> {
   const sorted = sortByName(recs);
   if (format === 'json') {
     const rows = sorted.map((r) => ({ name: r.name, reason: r.reason, status: r.status, type: r.type }));
-    return pyJsonDumps(rows) + '\n';
+    yield pyJsonDumps(rows) + '\n';
+    return;
   }
-  let out = '';
-  for (const r of sorted) {
-    if (format === 'es') out += `${r.status}:${r.reason === 'passed' ? '' : r.reason}:${r.name}\n`;
-    else if (format === 'all') out += `${r.status}:${r.type}:${r.reason}:${r.name}\n`;
-    else out += `${r.status}:${r.name}\n`;
+  for (let from = 0; from < sorted.length; from += lines) {
+    const piece: string[] = [];
+    for (let i = from; i < Math.min(sorted.length, from + lines); i++) {
+      const r = sorted[i];
+      if (format === 'es') piece.push(`${r.status}:${r.reason === 'passed' ? '' : r.reason}:${r.name}\n`);
+      else if (format === 'all') piece.push(`${r.status}:${r.type}:${r.reason}:${r.name}\n`);
+      else piece.push(`${r.status}:${r.name}\n`);
+    }
+    yield piece.join('');
   }
-  return out;
 }
 
 export function configContext(config: HcronConfig, serverName?: string, hostName?: string): Context {

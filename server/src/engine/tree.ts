@@ -120,7 +120,9 @@ export class EventTree {
   readonly droppedByPath = new Map<string, Dropped>();
   /** Events in load order: regular files, then symlinks. */
   readonly events: EventRef[] = [];
-  readonly eventsByName: Map<string, EventRef>;
+  /** Resolved links' events by the link's path (contentPath: an include through a link). */
+  private readonly linkEvents = new Map<string, EventRef>();
+  private byName?: Map<string, EventRef>;
   /** archive path of a resolved file -> links that resolve to it. */
   readonly linksTo = new Map<string, string[]>();
   readonly rootIsLink: boolean;
@@ -129,7 +131,6 @@ export class EventTree {
   constructor(readonly input: TreeInput, readonly config: HcronConfig) {
     const missed = input.missed;
     this.members = missed ? new MissMap(missed) : new Map();
-    this.eventsByName = missed ? new MissMap((name) => missed(pathOf(name))) : new Map();
     const { re, problem } = ignoreMatcher(config);
     this.ignoreProblem = problem;
     const root = input.members.find((m) => m.path === 'events');
@@ -154,7 +155,7 @@ export class EventTree {
     const links: Member[] = [];
     for (const m of this.visible.values()) {
       if (m.path === 'events') continue;
-      if (m.kind === 'file') this.addEvent({ name: nameOf(m.path), path: m.path, content: m.path });
+      if (m.kind === 'file') this.events.push({ name: nameOf(m.path), path: m.path, content: m.path });
       else if (m.kind === 'symlink') links.push(m);
       else if (m.kind === 'hardlink') this.drop({ name: nameOf(m.path), path: m.path, reason: 'hard-link', detail: m.hardlinkOf ?? '' });
       else if (m.kind === 'other') this.drop({ name: nameOf(m.path), path: m.path, reason: 'not-a-file', detail: m.what ?? 'not a regular file' });
@@ -164,7 +165,9 @@ export class EventTree {
       if (r.ok) {
         const target = this.visible.get(r.path)!;
         if (target.kind === 'file') {
-          this.addEvent({ name: nameOf(m.path), path: m.path, content: r.path, links: r.chain });
+          const e: EventRef = { name: nameOf(m.path), path: m.path, content: r.path, links: r.chain };
+          this.events.push(e);
+          this.linkEvents.set(m.path, e);
           const l = this.linksTo.get(r.path) ?? [];
           l.push(m.path);
           this.linksTo.set(r.path, l);
@@ -181,9 +184,17 @@ export class EventTree {
     }
   }
 
-  private addEvent(e: EventRef) {
-    this.events.push(e);
-    this.eventsByName.set(e.name, e);
+  /**
+   * Events by name, made when first asked for: hcron-check status never asks
+   * (100,000 names hashed into a map were ~100 ms of its judging thread at
+   * 100,000 events).
+   */
+  get eventsByName(): Map<string, EventRef> {
+    if (this.byName) return this.byName;
+    const missed = this.input.missed;
+    const byName = missed ? new MissMap<EventRef>((name) => missed(pathOf(name))) : new Map<string, EventRef>();
+    for (const e of this.events) byName.set(e.name, e);
+    return (this.byName = byName);
   }
 
   private drop(d: Dropped) {
@@ -260,8 +271,9 @@ export class EventTree {
     if (!m) return undefined;
     if (m.kind === 'file') return path;
     if (m.kind === 'symlink') {
-      const e = this.eventsByName.get(nameOf(path));
-      return e?.path === path ? e.content : undefined;
+      const e = this.linkEvents.get(path);
+      if (!e) this.input.missed?.(path); // as eventsByName would tell
+      return e?.content;
     }
     return undefined;
   }
