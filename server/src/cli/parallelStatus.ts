@@ -43,12 +43,12 @@ export interface ReadJob {
 /**
  * To the reading thread: the counter both threads take runs from (and the
  * flag it raises once the estimate is made); the files to read as the walk
- * finds them (paths as JSON when none is bytes); the members, for the
+ * finds them (paths joined with NUL when none is bytes); the members, for the
  * estimate; this thread's reads, until the estimate is made.
  */
 export type ToReader =
   | { t: 'start'; shared: SharedArrayBuffer }
-  /** More of the files to read, in walk order; `total` once the walk is done. */
+  /** More of the files to read, in walk order (joined with NUL, which no path holds, when none is bytes); `total` once the walk is done. */
   | { t: 'paths'; fsPaths: string | FsPath[]; total?: number }
   | { t: 'members'; members: PackedMembers }
   | { t: 'reads'; reads: PackedReads };
@@ -136,7 +136,7 @@ export function loadForStatus(dir: string, config: HcronConfig, ctx: Context, jo
     const postPaths = (total?: number) => {
       const more = fsPaths.slice(posted);
       posted = fsPaths.length;
-      toReader({ t: 'paths', fsPaths: more.every((p) => typeof p === 'string') ? JSON.stringify(more) : more, total });
+      toReader({ t: 'paths', fsPaths: more.every((p) => typeof p === 'string') ? more.join('\0') : more, total });
     };
     let names: ScanResult;
     try {
