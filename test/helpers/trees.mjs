@@ -9,7 +9,24 @@ export const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 export const cli = path.join(repo, 'bin/hcron-check');
 
 export function tmpdir(prefix = 'hcron-test-') {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  return removedAtExit(fs.mkdtempSync(path.join(os.tmpdir(), prefix)));
+}
+
+/** The test file's folders go when its process ends (npm test also removes the run's whole TMPDIR). */
+const made = [];
+export function removedAtExit(dir) {
+  if (!made.length)
+    process.on('exit', () => {
+      if (process.env.HCRON_KEEP_TMP) return;
+      for (const d of made)
+        try {
+          fs.rmSync(d, { recursive: true, force: true });
+        } catch {
+          // a folder the test made unreadable, as another user: npm test's TMPDIR goes anyway
+        }
+    });
+  made.push(dir);
+  return dir;
 }
 
 /** A copy of the seed tree (fixed: the seed with template_name=$HCRON_EVENT_NAME[-1]) under DIR/.hcron/<server>/events. */

@@ -6,6 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import rpc from 'vscode-jsonrpc/node';
+import { removedAtExit } from '../helpers/trees.mjs';
 
 const { createMessageConnection, StreamMessageReader, StreamMessageWriter } = rpc;
 
@@ -16,7 +17,7 @@ export const SERVER_BIN = path.join(REPO, 'bin/hcron-language-server');
 export const LINKS = ['bob@abc.xyz', 'pager@abc.xyz', 'webmaster@abc.xyz'];
 
 export function tmpDir(prefix = 'hcron-lsp-') {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  return removedAtExit(fs.mkdtempSync(path.join(os.tmpdir(), prefix)));
 }
 
 function copyTree(from, to) {

@@ -4,7 +4,7 @@
 import { ClientCapabilities, CodeAction, CodeActionKind, Command } from 'vscode-languageserver/node';
 import { codeActions, Fix } from '../service';
 import { docTarget, Env, guarded, Positions } from './common';
-import { toDiagnostic } from './diagnostics';
+import { placesOf, toDiagnostic } from './diagnostics';
 import { toWorkspaceEdit } from './fileOps';
 import type { TreeModel } from '../workspace';
 import { CREATE_SYMLINK, REPLACE_HARD_LINK } from './commands';
@@ -30,7 +30,7 @@ export function registerCodeActions(env: () => Env, positions: Positions, caps: 
       const findings = model.textOf(model.contentKey(t.archive)) === t.ctx.text ? model.state.findings(t.archive) : undefined;
       const out: CodeAction[] = [];
       for (const f of codeActions(t.ctx, start, end, findings)) {
-        const action: CodeAction = { title: f.title, kind: CodeActionKind.QuickFix, diagnostics: [toDiagnostic(model, positions, f.finding)] };
+        const action: CodeAction = { title: f.title, kind: CodeActionKind.QuickFix, diagnostics: [toDiagnostic(placesOf(model, positions), f.finding)] };
         if (f.preferred) action.isPreferred = true;
         if (f.change) {
           const edit = toWorkspaceEdit(env(), positions, model, f.change, caps());

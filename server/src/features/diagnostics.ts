@@ -6,7 +6,7 @@
 // DEBOUNCE_MS, the first one is never delayed; a file whose findings went
 // away is published once, empty.
 
-import { Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, DiagnosticTag } from 'vscode-languageserver/node';
+import { Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, DiagnosticTag, Range } from 'vscode-languageserver/node';
 import type { Finding, Severity } from '../engine/lint';
 import type { TreeModel } from '../workspace';
 import { pathOfUri, type Env, type Positions } from './common';
@@ -23,12 +23,20 @@ const SEVERITY: Record<Severity, DiagnosticSeverity> = {
   hint: DiagnosticSeverity.Hint,
 };
 
-/** What toDiagnostic needs of Positions (features/startup.ts has its own, before any tree is loaded). */
-export type RangeSource = Pick<Positions, 'range' | 'uriOf'>;
+/** Where a finding's pieces are: ranges in a file's text, the file's URI (features/startup.ts has its own, before any tree is loaded). */
+export interface FindingPlaces {
+  range(file: string, start: number, end: number): Range;
+  uriOf(file: string): string;
+}
 
-export function toDiagnostic(model: TreeModel, positions: RangeSource, f: Finding): Diagnostic {
+/** A tree's places, through the server's Positions. */
+export function placesOf(model: TreeModel, positions: Positions): FindingPlaces {
+  return { range: (file, start, end) => positions.range(model, file, start, end), uriOf: (file) => positions.uriOf(model, file) };
+}
+
+export function toDiagnostic(at: FindingPlaces, f: Finding): Diagnostic {
   const d: Diagnostic = {
-    range: positions.range(model, f.file, f.start, f.end),
+    range: at.range(f.file, f.start, f.end),
     severity: SEVERITY[f.severity],
     source: 'hcron',
     code: f.code,
@@ -36,7 +44,7 @@ export function toDiagnostic(model: TreeModel, positions: RangeSource, f: Findin
   };
   if (f.related?.length)
     d.relatedInformation = f.related.map(
-      (r): DiagnosticRelatedInformation => ({ location: { uri: positions.uriOf(model, r.file), range: positions.range(model, r.file, r.start, r.end) }, message: r.message || f.code }),
+      (r): DiagnosticRelatedInformation => ({ location: { uri: at.uriOf(r.file), range: at.range(r.file, r.start, r.end) }, message: r.message || f.code }),
     );
   if (f.code === 'ignored' || f.code === 'dropped') d.tags = [DiagnosticTag.Unnecessary];
   if (f.data || f.event) d.data = { ...(f.data ?? {}), event: f.event };
@@ -161,7 +169,8 @@ export class DiagnosticsPublisher {
       }
       const findings = model.findingsOf(archive);
       if (!findings.length && !this.nonEmpty.has(uri) && !isOpen && !this.lastSent.has(uri)) return;
-      const diagnostics = findings.map((f) => toDiagnostic(model, this.positions, f));
+      const at = placesOf(model, this.positions);
+      const diagnostics = findings.map((f) => toDiagnostic(at, f));
       const doc = env.documents.get(uri);
       if (!this.lastSent.has(uri) && !isOpen) this.closedPublished++;
       this.lastSent.set(uri, performance.now());

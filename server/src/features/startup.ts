@@ -18,8 +18,7 @@ import { treeRootFor } from '../discovery';
 import { limitsOf } from '../serverReader';
 import { resolveConfig, Settings, severityFn } from '../settings';
 import { fileUri, pathOfUri } from './common';
-import { RangeSource, toDiagnostic } from './diagnostics';
-import type { TreeModel } from '../workspace';
+import { FindingPlaces, toDiagnostic } from './diagnostics';
 
 /** At most this many documents: the client's open editors, not every file it ever opened. */
 const MAX_DOCS = 20;
@@ -54,11 +53,11 @@ export function publishOpenAtStart(connection: Connection, uris: unknown, settin
           return d;
         };
         // positions in the texts just read; the document's own URI as the client spelled it
-        const at: RangeSource = {
-          range: (_m, file, start, end) => ({ start: doc(file).positionAt(start), end: doc(file).positionAt(Math.max(start, end)) }),
-          uriOf: (_m, file) => (file === archive ? uri : fileUri(fsPathIn(root, file))),
+        const at: FindingPlaces = {
+          range: (file, start, end) => ({ start: doc(file).positionAt(start), end: doc(file).positionAt(Math.max(start, end)) }),
+          uriOf: (file) => (file === archive ? uri : fileUri(fsPathIn(root, file))),
         };
-        const diagnostics = r.findings.filter((f) => f.file === archive).map((f) => toDiagnostic(undefined as unknown as TreeModel, at, f));
+        const diagnostics = r.findings.filter((f) => f.file === archive).map((f) => toDiagnostic(at, f));
         void connection.sendDiagnostics({ uri, diagnostics });
         publisher.notePublished(uri, diagnostics.length);
         log(`${root}: ${archive} judged on its neighbourhood during the handshake (${r.members} members looked up)`);
