@@ -14,6 +14,7 @@ import { DEFAULT_READ_TIMEOUT_MS, ReadBeacon, startWatchdog } from '../readWatch
 import { formatRecordChunks, configContext, pyJsonDumps, TreeVerdict } from '../engine/status';
 import { LintInputError, runLint } from './lint-command';
 import { loadForStatus, StatusLoad } from './parallelStatus';
+import { stdoutWritten } from './stdout';
 
 class UsageError extends Error {}
 
@@ -245,8 +246,7 @@ async function cmdStatus(p: Parsed): Promise<number> {
   const format = choice(p, '--format', ['es', 'all', 'status', 'json'] as const, 'es');
   const loaded = await loadStatus(p, eventsDir(p));
   for (const piece of formatRecordChunks(loaded.verdict.records, format)) process.stdout.write(encodeSurrogateEscape(piece)); // names that are not UTF-8: their bytes, as hcron prints them
-  // the notes after the lines: stdout to a pipe is written asynchronously, and with 2>&1 a note went into the middle of a line
-  await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
+  await stdoutWritten(); // the notes after the last line
   for (const n of treeNotes(loaded.scan, loaded.verdict)) process.stderr.write(encodeSurrogateEscape(`hcron-check: ${n}\n`));
   const snap = loaded.snapshot ?? snapshotOfScan(loaded.scan, loaded.tree.config);
   if (snap.bytes > snap.limit)
@@ -317,7 +317,7 @@ export async function main(argv: string[]): Promise<number> {
       case 'expand':
         return cmdExpand(p);
       case 'lint':
-        return runLint(p.positional, one(p, '--format') ?? 'text', () => loadConfig(p), one(p, '--server-name'), one(p, '--fqdn'), limitsOf(p));
+        return await runLint(p.positional, one(p, '--format') ?? 'text', () => loadConfig(p), one(p, '--server-name'), one(p, '--fqdn'), limitsOf(p));
       default:
         throw new UsageError(`unknown command ${p.cmd}`);
     }
@@ -336,4 +336,7 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-void main(process.argv.slice(2)).then((code) => process.stdout.write('', () => process.exit(code)));
+void main(process.argv.slice(2)).then(async (code) => {
+  await stdoutWritten();
+  process.exit(code);
+});

@@ -10,6 +10,7 @@ import { snapshotOfScan } from '../engine/snapshot';
 import { encodeSurrogateEscape } from '../engine/py';
 import { DEFAULT_LIMITS, probed, ReadProbe, ScanLimits, scanEventsDir } from '../engine/scan';
 import { configContext } from '../engine/status';
+import { stdoutWritten } from './stdout';
 
 export class LintInputError extends Error {}
 
@@ -50,7 +51,7 @@ export function treesFor(p: string, probe?: ReadProbe): { root: string; only?: s
   return found.length ? found : [{ root: abs }];
 }
 
-export function runLint(paths: string[], format: string, getConfig: () => HcronConfig, serverName?: string, fqdn?: string, limits: ScanLimits = DEFAULT_LIMITS): number {
+export async function runLint(paths: string[], format: string, getConfig: () => HcronConfig, serverName?: string, fqdn?: string, limits: ScanLimits = DEFAULT_LIMITS): Promise<number> {
   if (!paths.length) throw new LintInputError('give at least one PATH (an events folder or files in one)');
   if (format !== 'text' && format !== 'json') throw new LintInputError('--format must be text or json');
   const config = getConfig();
@@ -91,9 +92,9 @@ export function runLint(paths: string[], format: string, getConfig: () => HcronC
   } else {
     let s = '';
     for (const r of rows) s += `${r.file}:${r.line}:${r.column}: ${r.f.severity}: ${r.f.code}: ${r.f.message.replace(/\n/g, ' ')}\n`;
-    const summary = `${rows.length} finding${rows.length === 1 ? '' : 's'}, ${errors} error${errors === 1 ? '' : 's'}\n`;
-    // file names that are not UTF-8: their bytes; the summary once the findings are out (stdout to a pipe is written asynchronously: with 2>&1 it went into the middle of a line)
-    process.stdout.write(encodeSurrogateEscape(s), () => process.stderr.write(summary));
+    process.stdout.write(encodeSurrogateEscape(s)); // file names that are not UTF-8: their bytes
+    await stdoutWritten(); // the summary after the last finding
+    process.stderr.write(`${rows.length} finding${rows.length === 1 ? '' : 's'}, ${errors} error${errors === 1 ? '' : 's'}\n`);
   }
   return errors ? 1 : 0;
 }

@@ -18,7 +18,7 @@ import { ReadJob, ScanMessage, ToReader, READ_RUN, ESTIMATE_MADE } from './paral
 
 const job = workerData as ReadJob;
 const port = parentPort!;
-const post = (m: ScanMessage) => port.postMessage(m);
+const post = (m: ScanMessage, transfer: ArrayBuffer[] = []) => port.postMessage(m, transfer);
 const probe = job.beacon ? new ReadBeacon(job.beacon, 1) : undefined;
 const lossy = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
 
@@ -68,7 +68,7 @@ function readRun(): boolean {
   const reads: RawRead[] = [];
   for (let i = from; i < end; i++) reads.push(probed(probe, paths[i], () => readRaw(paths[i], job.maxFileBytes)));
   const pk = packReads(from, reads);
-  if (estimated) port.postMessage({ t: 'reads', reads: pk } satisfies ScanMessage, [pk.bytes.buffer as ArrayBuffer]);
+  if (estimated) post({ t: 'reads', reads: pk }, [pk.bytes.buffer as ArrayBuffer]);
   else {
     post({ t: 'reads', reads: pk }); // copied: this thread keeps the bytes for the estimate
     take(pk);
