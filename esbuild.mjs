@@ -10,7 +10,9 @@ const entries = [
   { in: 'server/src/readerWorker.ts', out: 'reader' },
   { in: 'server/src/watchdogWorker.ts', out: 'watchdog' },
   { in: 'server/src/cli/scanWorker.ts', out: 'scan-worker' },
-  { in: 'client/src/extension.ts', out: 'client' },
+  { in: 'client/src/entry.ts', out: 'client' },
+  { in: 'client/src/extension.ts', out: 'extension' },
+  { in: 'client/src/earlyWorker.ts', out: 'early-worker' },
 ].filter((e) => existsSync(e.in));
 
 await esbuild.build({

@@ -1,5 +1,6 @@
-// The hcron extension: starts the hcron language server (dist/server.js over Node IPC) and adds the
-// Event Status view, the status bar item, the commands and the language detection.
+// The hcron extension (dist/extension.js, loaded by entry.ts): starts the hcron language server
+// (dist/server.js over Node IPC) and adds the Event Status view, the status bar item, the
+// commands and the language detection.
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import {
@@ -12,9 +13,11 @@ import {
 } from 'vscode-languageclient/node';
 import { Commands, ui } from './commands';
 import type { ChainGraphState } from './chainGraph';
+import type { EarlyDiagnostics } from './earlyDiagnostics';
 import { Editing } from './editing';
 import { LanguageDetection } from './languageDetection';
 import { TreeInfo, TreesChangedNotification } from './protocol';
+import { documentSelector } from './selector';
 import { StatusBar } from './statusBar';
 import { StatusSnapshot, StatusViewProvider } from './statusView';
 import { TreeStore } from './trees';
@@ -31,21 +34,37 @@ export interface HcronApi {
   /** The chain graph view's state, and a way to click one of its nodes. */
   chainGraph(): ChainGraphState;
   openChainGraphNode(name: string): Promise<boolean>;
-  /** Date.now() when activate() began, and when each document's first non-empty diagnostics arrived (the benchmark reads them). */
+  /**
+   * Date.now() when the entry's activate() began (entry.ts: before this module was loaded), and
+   * when each document's first non-empty diagnostics were shown, early ones or the server's (the
+   * benchmark reads them).
+   */
   activatedAt: number;
   firstDiagnosticsAt: ReadonlyMap<string, number>;
+  /** When each document's first non-empty diagnostics from the server arrived. */
+  firstServerDiagnosticsAt: ReadonlyMap<string, number>;
+  /** What the early diagnostics showed of each document, and when (earlyDiagnostics.ts; the server's replace them). */
+  earlyShown: ReadonlyMap<string, { at: number; diagnostics: readonly vscode.Diagnostic[] }>;
   /** Date.now() when the language client was started and when its handshake with the server ended. */
   startup: { clientStartAt?: number; clientRunningAt?: number };
 }
 
 let client: LanguageClient | undefined;
 
-export async function activate(context: vscode.ExtensionContext): Promise<HcronApi> {
-  const activatedAt = Date.now();
+/** What entry.ts made before it loaded this module. */
+export interface Boot {
+  activatedAt: number;
+  log: vscode.LogOutputChannel;
+  early: EarlyDiagnostics;
+}
+
+export async function activate(context: vscode.ExtensionContext, { activatedAt, log, early }: Boot): Promise<HcronApi> {
   const firstDiagnosticsAt = new Map<string, number>();
+  const firstServerDiagnosticsAt = new Map<string, number>();
+  const noteFirst = (m: Map<string, number>, uri: vscode.Uri, count: number) => {
+    if (count && !m.has(uri.toString())) m.set(uri.toString(), Date.now());
+  };
   const startup: HcronApi['startup'] = {};
-  const log = vscode.window.createOutputChannel('hcron', { log: true });
-  context.subscriptions.push(log);
   void vscode.commands.executeCommand('setContext', 'hcron.active', true);
 
   const store = new TreeStore(() => client, log);
@@ -80,31 +99,29 @@ export async function activate(context: vscode.ExtensionContext): Promise<HcronA
     vscode.workspace.createFileSystemWatcher('**/events/**'),
   ];
   context.subscriptions.push(...watchers);
-  const documentSelector = [
-    { language: 'hcron', scheme: 'file' },
-    { language: 'hcron', scheme: 'untitled' },
-    { scheme: 'file', pattern: '**/.hcron/*/events/**' },
-  ];
+  // the saved files open now (entry.ts started judging the same ones for their early diagnostics)
+  const openSaved = () => vscode.workspace.textDocuments.filter((d) => d.uri.scheme === 'file' && !d.isDirty && vscode.languages.match(documentSelector, d) > 0).map((d) => d.uri);
+  const settings = () => vscode.workspace.getConfiguration(undefined, null).get('hcron') ?? {};
   const clientOptions: LanguageClientOptions = {
     documentSelector,
     synchronize: { configurationSection: 'hcron', fileEvents: watchers },
     // the whole hcron section, as the client would answer workspace/configuration: the server starts on it without asking
     // and the saved files open now: the server publishes them during the handshake (features/startup.ts)
-    initializationOptions: () => ({
-      settings: vscode.workspace.getConfiguration().get('hcron') ?? {},
-      complete: true,
-      open: vscode.workspace.textDocuments.filter((d) => d.uri.scheme === 'file' && !d.isDirty && vscode.languages.match(documentSelector, d) > 0).map((d) => d.uri.toString()),
-    }),
+    initializationOptions: () => ({ settings: settings(), complete: true, open: openSaved().map((u) => u.toString()) }),
     outputChannel: log,
     revealOutputChannelOn: RevealOutputChannelOn.Never,
     middleware: {
       handleDiagnostics: (uri, diagnostics, next) => {
-        if (diagnostics.length && !firstDiagnosticsAt.has(uri.toString())) firstDiagnosticsAt.set(uri.toString(), Date.now());
+        noteFirst(firstDiagnosticsAt, uri, diagnostics.length);
+        noteFirst(firstServerDiagnosticsAt, uri, diagnostics.length);
+        // the server's replace the early ones in the same tick: neither a gap nor a double
         next(uri, diagnostics);
+        early.handOver(uri);
       },
     },
   };
 
+  let first = true;
   const start = async (): Promise<void> => {
     if (!fs.existsSync(serverModule)) {
       const msg = `hcron: the language server is missing (${serverModule}); run "npm run build"`;
@@ -114,9 +131,17 @@ export async function activate(context: vscode.ExtensionContext): Promise<HcronA
       return;
     }
     client = new LanguageClient('hcron', 'hcron language server', serverOptions, clientOptions);
+    if (first) {
+      first = false;
+      const p2c = client.protocol2CodeConverter;
+      early.attach((ds) => p2c.asDiagnostics(ds), (uri, ds) => noteFirst(firstDiagnosticsAt, uri, ds.length));
+    }
     client.onNotification(TreesChangedNotification, () => void store.refresh());
     client.onDidChangeState((e) => {
-      if (e.newState === State.Stopped) view.setProblem('The hcron language server stopped (see the "hcron" output)');
+      if (e.newState === State.Stopped) {
+        early.end();
+        view.setProblem('The hcron language server stopped (see the "hcron" output)');
+      }
       if (e.newState === State.Running) void store.refresh();
     });
     try {
@@ -125,6 +150,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<HcronA
       startup.clientRunningAt ??= Date.now();
       await store.refresh();
     } catch (e) {
+      early.end();
       log.error(`cannot start the hcron language server: ${(e as Error).message}`);
       view.setProblem('The hcron language server failed to start (see the "hcron" output)');
     }
@@ -167,6 +193,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<HcronA
     activatedAt,
     startup,
     firstDiagnosticsAt,
+    firstServerDiagnosticsAt,
+    earlyShown: early.shown,
   };
 }
 

@@ -100,8 +100,13 @@ export async function startCodeServer({ workspace, port, settings = {}, quiet = 
     runDir,
     log,
     child,
+    /** Stops it; its folder (settings, logs) goes once it has exited (HCRON_KEEP_TMP=1 keeps it). */
     stop() {
-      if (!exited) child.kill('SIGTERM');
+      const remove = () => process.env.HCRON_KEEP_TMP !== '1' && fs.rmSync(runDir, { recursive: true, force: true });
+      if (!exited) {
+        child.once('exit', remove);
+        child.kill('SIGTERM');
+      } else remove();
       fs.closeSync(out);
     },
   };
@@ -129,6 +134,15 @@ export async function launchChromium({ viewport } = {}) {
     env: { ...process.env, HOME: home, XDG_CONFIG_HOME: path.join(home, '.config'), XDG_CACHE_HOME: path.join(home, '.cache') },
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
   });
+  // its HOME goes with it (HCRON_KEEP_TMP=1 keeps it)
+  const close = browser.close.bind(browser);
+  browser.close = async (...a) => {
+    try {
+      await close(...a);
+    } finally {
+      if (process.env.HCRON_KEEP_TMP !== '1') fs.rmSync(home, { recursive: true, force: true });
+    }
+  };
   const context = await browser.newContext({ viewport: viewport || { width: 1400, height: 900 } });
   return { browser, context, home };
 }

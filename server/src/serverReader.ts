@@ -6,18 +6,17 @@
 // docs/performance.md, seventh round).
 
 import { findHcronTrees, FoundTree } from './discovery';
-import { DEFAULT_LIMITS, ScanLimits } from './engine/scan';
+import type { ScanLimits } from './engine/scan';
 import { DEFAULT_READ_TIMEOUT_MS } from './readWatch';
-import { parseSettings, Settings } from './settings';
+import { limitsOf, parseSettings, Settings } from './settings';
+
+export { limitsOf };
 import { workerReader } from './treeReader';
 
 /** Trees are read in a worker, time-boxed: a hung mount never blocks the server. */
 export const reader = workerReader(DEFAULT_READ_TIMEOUT_MS);
 reader.warm();
 
-export function limitsOf(s: Settings): ScanLimits {
-  return { maxMembers: s.maxFiles ?? DEFAULT_LIMITS.maxMembers, maxFileBytes: s.maxFileBytes ?? DEFAULT_LIMITS.maxFileBytes };
-}
 
 /** Trees found below each workspace folder before the settings are known (takeFound() hands them out once). */
 const found = new Map<string, FoundTree[]>();

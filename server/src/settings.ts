@@ -17,9 +17,11 @@
 //                           mount (default 10)
 
 import * as fs from 'node:fs';
+import * as fsp from 'node:fs/promises';
 import * as os from 'node:os';
 import { ConfigError, HcronConfig, makeConfig, PyValue } from './engine/config';
 import type { Severity } from './engine/lint';
+import { DEFAULT_LIMITS, ScanLimits } from './engine/scan';
 
 export type SeveritySetting = Severity | 'off';
 
@@ -112,23 +114,38 @@ export interface ResolvedConfig {
 
 /** hcron.conf as the settings name it, plus the overrides. */
 export function resolveConfig(s: Settings, exists: (p: string) => boolean = fs.existsSync): ResolvedConfig {
-  let path = s.configFile ? expandHome(s.configFile) : exists(DEFAULT_CONF_PATH) ? DEFAULT_CONF_PATH : null;
-  let text: string | null = null;
-  let problem: string | undefined;
-  if (path) {
-    try {
-      text = fs.readFileSync(path, 'utf8');
-    } catch (e) {
-      problem = `cannot read ${path}: ${(e as Error).message}; using hcron.conf.sample's values`;
-      path = null;
-    }
-  }
+  const path = s.configFile ? expandHome(s.configFile) : exists(DEFAULT_CONF_PATH) ? DEFAULT_CONF_PATH : null;
+  if (!path) return configOf(s, null, null);
   try {
-    return { config: makeConfig(text, s.overrides), source: path ?? 'hcron.conf.sample', problem };
+    return configOf(s, path, fs.readFileSync(path, 'utf8'));
+  } catch (e) {
+    return configOf(s, path, e as Error);
+  }
+}
+
+/** resolveConfig without a synchronous read: the VS Code extension's thread must not wait on a slow mount. */
+export async function resolveConfigAsync(s: Settings): Promise<ResolvedConfig> {
+  const path = s.configFile ? expandHome(s.configFile) : DEFAULT_CONF_PATH;
+  try {
+    return configOf(s, path, await fsp.readFile(path, 'utf8'));
+  } catch (e) {
+    // no hcron.conf where the default would be: the sample's values, as resolveConfig
+    return s.configFile || (e as NodeJS.ErrnoException).code !== 'ENOENT' ? configOf(s, path, e as Error) : configOf(s, null, null);
+  }
+}
+
+function configOf(s: Settings, path: string | null, read: string | Error | null): ResolvedConfig {
+  if (read instanceof Error) return { config: makeConfig(null, s.overrides), source: 'hcron.conf.sample', problem: `cannot read ${path}: ${read.message}; using hcron.conf.sample's values` };
+  try {
+    return { config: makeConfig(read, s.overrides), source: path ?? 'hcron.conf.sample' };
   } catch (e) {
     if (!(e instanceof ConfigError)) throw e;
     return { config: makeConfig(null, s.overrides), source: 'hcron.conf.sample', problem: `${path}: ${e.message}; using hcron.conf.sample's values` };
   }
+}
+
+export function limitsOf(s: Settings): ScanLimits {
+  return { maxMembers: s.maxFiles ?? DEFAULT_LIMITS.maxMembers, maxFileBytes: s.maxFileBytes ?? DEFAULT_LIMITS.maxFileBytes };
 }
 
 export function expandHome(p: string): string {

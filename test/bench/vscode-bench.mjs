@@ -1,9 +1,10 @@
 // VS Code row of npm run bench: code-server (VS Code served to headless
 // chromium, scripts/lib/code-server.mjs) opens a workspace holding a generated
 // tree with one event file open from the start; a tiny extensionTests module
-// reads the extension's API: activatedAt (Date.now() at the top of activate())
-// and firstDiagnosticsAt (when that file's first non-empty diagnostics reached
-// the client). Both clocks are the extension host's.
+// reads the extension's API: activatedAt (Date.now() at the top of activate()),
+// firstDiagnosticsAt (when that file's first non-empty diagnostics were shown:
+// the extension's early ones, made before the server started, or the server's)
+// and firstServerDiagnosticsAt (the server's first). One clock: the extension host's.
 //
 //   node test/bench/vscode-bench.mjs WORKSPACE FILE [--runs N] [--extension DIR ...]
 // With several --extension folders (built copies of the extension), their runs are interleaved.
@@ -22,7 +23,11 @@ export function vscodeUnavailable() {
   return undefined;
 }
 
-/** One VS Code session: ms from activation to the first diagnostics of `file`. `extension`: the folder of the extension (a built copy, to compare two builds). */
+/**
+ * One VS Code session: ms from activation to the first diagnostics of `file` shown (`first`) and
+ * to the server's first (`server`; undefined for a build that does not tell them apart).
+ * `extension`: the folder of the extension (a built copy, to compare two builds).
+ */
 export async function measureVsCodeOnce({ workspace, file, timeoutMs = 180000, extension = REPO }) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hcron-vscode-bench-'));
   const out = path.join(dir, 'result.json');
@@ -36,8 +41,9 @@ exports.run = async () => {
   const api = await ext.activate();
   const t0 = Date.now();
   let at;
-  while (!(at = api.firstDiagnosticsAt.get(${JSON.stringify(uri)})) && Date.now() - t0 < ${timeoutMs}) await new Promise((r) => setTimeout(r, 5));
-  fs.writeFileSync(${JSON.stringify(out)}, JSON.stringify({ activatedAt: api.activatedAt, firstDiagnosticsAt: at ?? null, startup: api.startup, open: vscode.workspace.textDocuments.map((d) => d.uri.toString()).includes(${JSON.stringify(uri)}) }));
+  const server = () => (api.firstServerDiagnosticsAt ?? api.firstDiagnosticsAt).get(${JSON.stringify(uri)});
+  while (!((at = api.firstDiagnosticsAt.get(${JSON.stringify(uri)})) && server()) && Date.now() - t0 < ${timeoutMs}) await new Promise((r) => setTimeout(r, 5));
+  fs.writeFileSync(${JSON.stringify(out)}, JSON.stringify({ activatedAt: api.activatedAt, firstDiagnosticsAt: at ?? null, serverAt: api.firstServerDiagnosticsAt ? server() ?? null : undefined, startup: api.startup, open: vscode.workspace.textDocuments.map((d) => d.uri.toString()).includes(${JSON.stringify(uri)}) }));
 };
 `,
   );
@@ -60,8 +66,10 @@ exports.run = async () => {
     if (!fs.existsSync(out)) throw new Error(`the VS Code session ended (${code}) without a result`);
     const r = JSON.parse(fs.readFileSync(out, 'utf8'));
     if (!r.firstDiagnosticsAt) throw new Error('no diagnostics for the open file');
-    if (process.env.HCRON_BENCH_STARTUP) process.stderr.write(`client started +${r.startup?.clientStartAt - r.activatedAt} ms, running +${r.startup?.clientRunningAt - r.activatedAt} ms, first diagnostics +${r.firstDiagnosticsAt - r.activatedAt} ms\n`);
-    return r.firstDiagnosticsAt - r.activatedAt;
+    if (r.serverAt === null) throw new Error('no diagnostics from the server for the open file');
+    const server = r.serverAt === undefined ? undefined : r.serverAt - r.activatedAt;
+    if (process.env.HCRON_BENCH_STARTUP) process.stderr.write(`client started +${r.startup?.clientStartAt - r.activatedAt} ms, running +${r.startup?.clientRunningAt - r.activatedAt} ms, first diagnostics +${r.firstDiagnosticsAt - r.activatedAt} ms, the server's +${server} ms\n`);
+    return { first: r.firstDiagnosticsAt - r.activatedAt, server };
   } finally {
     await browser?.close().catch(() => {});
     cs?.stop();
@@ -75,13 +83,16 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const runs = i > 0 ? Number(process.argv[i + 1]) : 1;
   const extensions = process.argv.flatMap((a, k) => (a === '--extension' ? [path.resolve(process.argv[k + 1])] : []));
   if (!extensions.length) extensions.push(REPO);
-  const ms = new Map(extensions.map((e) => [e, []]));
+  const ms = new Map(extensions.map((e) => [e, { first: [], server: [] }]));
   for (let k = 0; k < runs; k++)
     for (const extension of extensions) {
       const t = await measureVsCodeOnce({ workspace, file, extension });
-      ms.get(extension).push(t);
-      console.log(`${extension}: activation -> first diagnostics: ${t} ms`);
+      ms.get(extension).first.push(t.first);
+      if (t.server !== undefined) ms.get(extension).server.push(t.server);
+      console.log(`${extension}: activation -> first diagnostics: ${t.first} ms (the server's: ${t.server ?? '-'} ms)`);
     }
   const median = (a) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
-  if (runs > 1) for (const [e, t] of ms) console.log(`${e}: median ${median(t)} ms of ${t.length} (${t.join(', ')})`);
+  if (runs > 1)
+    for (const [e, t] of ms)
+      console.log(`${e}: median ${median(t.first)} ms of ${t.first.length} (${t.first.join(', ')})${t.server.length ? `; the server's: median ${median(t.server)} ms (${t.server.join(', ')})` : ''}`);
 }

@@ -5,7 +5,8 @@
 // resolves every event name and every dropped member as the whole tree does;
 // loadIndexes puts max_events_per_user's cut where the whole tree's load order
 // does; judgeNear's findings for an event are lintEvent's on the whole judged
-// tree, with hcron's default max_events_per_user and with it raised. On the
+// tree, with hcron's default max_events_per_user and with it raised, with
+// asynchronous and with synchronous file-system calls (syncNearFs). On the
 // spec's edge-case tree (hard links, a FIFO, link loops), the seed, generated
 // random trees and a realistic one.
 import { describe, it } from 'node:test';
@@ -144,7 +145,11 @@ describe('engine/probe.ts against the whole read', GUARD, () => {
         let ok = 0;
         for (const j of loaded.verdict.judgements) {
           if (j.ref.path !== j.ref.content || NOT_UTF8.test(j.ref.path)) continue;
-          const r = await engine.judgeNear(root, j.ref.path, { config: cfg, ctx: engine.configContext(cfg, 'h.example.com', 'h.example.com'), overlay: () => undefined, maxFileBytes: 1 << 24, maxMembers: 500_000 });
+          const o = { config: cfg, ctx: engine.configContext(cfg, 'h.example.com', 'h.example.com'), overlay: () => undefined, maxFileBytes: 1 << 24, maxMembers: 500_000 };
+          const r = await engine.judgeNear(root, j.ref.path, o);
+          // with synchronous calls (the VS Code extension's worker): the same verdict
+          const rs = await engine.judgeNear(root, j.ref.path, { ...o, fs: engine.syncNearFs });
+          assert.deepEqual(rs.ok ? [rs.findings, rs.texts, rs.members] : rs.why, r.ok ? [r.findings, r.texts, r.members] : r.why, `${j.ref.name}: synchronous calls`);
           if (!r.ok) {
             why.set(r.why.replace(/^.*: /, ''), (why.get(r.why.replace(/^.*: /, '')) ?? 0) + 1);
             continue;

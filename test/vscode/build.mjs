@@ -1,17 +1,20 @@
-// Bundles the VS Code suite (test/vscode/suite/*.ts) into test/.tmp/vscode/suite/*.js.
+// Bundles a VS Code suite (test/vscode/<name>/*.ts, with suite/index.ts as its entry) into
+// test/.tmp/vscode/<name>/*.js. Suites: suite (the main one), startup (a session that opens
+// with an event already in an editor).
 import * as esbuild from 'esbuild';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { REPO } from '../../scripts/lib/code-server.mjs';
 
-export const SUITE_OUT = path.join(REPO, 'test', '.tmp', 'vscode', 'suite');
-
-export async function buildSuite() {
-  const src = path.join(REPO, 'test', 'vscode', 'suite');
-  fs.rmSync(SUITE_OUT, { recursive: true, force: true });
+export async function buildSuite(name = 'suite') {
+  const src = path.join(REPO, 'test', 'vscode', name);
+  const out = path.join(REPO, 'test', '.tmp', 'vscode', name);
+  fs.rmSync(out, { recursive: true, force: true });
+  const files = fs.readdirSync(src).filter((f) => f.endsWith('.ts') && f !== 'helpers.ts').map((f) => path.join(src, f));
+  if (name !== 'suite') files.push(path.join(REPO, 'test', 'vscode', 'suite', 'index.ts'));
   await esbuild.build({
-    entryPoints: fs.readdirSync(src).filter((f) => f.endsWith('.ts') && f !== 'helpers.ts').map((f) => path.join(src, f)),
-    outdir: SUITE_OUT,
+    entryPoints: files.map((f) => ({ in: f, out: path.basename(f, '.ts') })),
+    outdir: out,
     bundle: true,
     platform: 'node',
     target: 'node20',
@@ -20,7 +23,7 @@ export async function buildSuite() {
     sourcemap: 'inline',
     logLevel: 'warning',
   });
-  return SUITE_OUT;
+  return out;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) console.log(await buildSuite());
+if (import.meta.url === `file://${process.argv[1]}`) console.log(await buildSuite(process.argv[2]));

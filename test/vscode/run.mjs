@@ -1,11 +1,12 @@
-// npm run test:vscode: the Mocha suite of test/vscode/suite in a real VS Code.
+// npm run test:vscode: the Mocha suites of test/vscode/suite and test/vscode/startup (a session that
+// opens with an event already in an editor) in a real VS Code, one session each.
 //
 // Runner choice (HCRON_VSCODE_RUNNER=electron|code-server forces one):
 //   1. VSCODE_EXECUTABLE set (a desktop VS Code)     -> @vscode/test-electron with it
 //   2. chromium present                               -> code-server (installed into .cache/ when missing)
 //   3. otherwise                                      -> @vscode/test-electron downloading VS Code
 // When the chosen runner cannot run, the next one is tried; when none can, the run FAILS.
-// Always closes with a plain "N passed, N failed" line.
+// Always closes with a plain "N passed, N failed" line (both sessions together).
 //
 // --vsix: run the suite against the packaged extension instead of the repository: `npm run
 // package`, unzip the .vsix, and load its extension/ folder (minified bundles, .vscodeignore).
@@ -43,8 +44,14 @@ if (process.argv.includes('--vsix')) {
   console.log(`packaged extension (${(fs.statSync(vsix).size / 1024).toFixed(0)} KB) unpacked in ${extDev}`);
 }
 
-// 2. the suite and the workspace
-const extTests = await buildSuite();
+// 2. the suites and the workspace: the main suite, then a session that opens with an event
+// already in an editor (test/vscode/startup: the diagnostics shown before the server starts)
+// (HCRON_VSCODE_SUITES=startup runs only that one)
+const only = process.env.HCRON_VSCODE_SUITES?.split(',');
+const suites = [
+  { name: 'suite', extTests: await buildSuite('suite') },
+  { name: 'startup', extTests: await buildSuite('startup'), file: '.hcron/test.example.com/events/bad_when' },
+].filter((s) => !only || only.includes(s.name));
 const workspace = makeWorkspace();
 console.log(`workspace: ${workspace}`);
 
@@ -63,38 +70,60 @@ console.log = (...args) => {
   origLog(...args);
 };
 
-let code;
-for (const runner of order) {
-  console.log(`\n--- running the suite with ${runner === 'electron' ? '@vscode/test-electron' : 'code-server + headless chromium'} ---`);
-  if (runner === 'code-server') {
-    if (!CHROMIUM) {
-      console.error('code-server runner: chromium is not installed (apt-get install chromium)');
-      continue;
-    }
-    try {
-      ensureCodeServer();
-    } catch (e) {
-      console.error(`code-server runner: ${e.message}`);
-      continue;
-    }
-    code = await runWithCodeServer({ workspace, extDev, extTests, timeoutMs: Number(process.env.TEST_TIMEOUT_MS || 240000) });
-  } else if (runner === 'electron') {
-    try {
-      code = await runWithElectron({ workspace, extDev, extTests, onLine: seeLine });
-    } catch (e) {
-      console.error(`@vscode/test-electron runner could not run: ${e?.message ?? e}`);
-      continue;
-    }
-  } else fail(`unknown HCRON_VSCODE_RUNNER=${runner}`);
-  if (code !== 2) break; // the runner ran the suite (pass or fail): that's the verdict
+/** One suite in one VS Code session: its exit code (undefined: no runner could start VS Code) and its closing line. */
+async function runSuite({ name, extTests, file }) {
+  passedLine = undefined;
+  let code;
+  for (const runner of order) {
+    console.log(`\n--- running the ${name} suite with ${runner === 'electron' ? '@vscode/test-electron' : 'code-server + headless chromium'} ---`);
+    const opened = file && path.join(workspace, file);
+    if (runner === 'code-server') {
+      if (!CHROMIUM) {
+        console.error('code-server runner: chromium is not installed (apt-get install chromium)');
+        continue;
+      }
+      try {
+        ensureCodeServer();
+      } catch (e) {
+        console.error(`code-server runner: ${e.message}`);
+        continue;
+      }
+      code = await runWithCodeServer({ workspace, extDev, extTests, file: opened, timeoutMs: Number(process.env.TEST_TIMEOUT_MS || 240000) });
+    } else if (runner === 'electron') {
+      try {
+        code = await runWithElectron({ workspace, extDev, extTests, file: opened, onLine: seeLine });
+      } catch (e) {
+        console.error(`@vscode/test-electron runner could not run: ${e?.message ?? e}`);
+        continue;
+      }
+    } else fail(`unknown HCRON_VSCODE_RUNNER=${runner}`);
+    if (code !== 2) break; // the runner ran the suite (pass or fail): that's the verdict
+  }
+  return { code, line: passedLine };
+}
+
+let passed = 0;
+let failed = 0;
+let broken = false;
+for (const suite of suites) {
+  const { code, line } = await runSuite(suite);
+  if (code === undefined) {
+    console.log = origLog;
+    fail('no runner could start VS Code (need chromium for code-server, or VSCODE_EXECUTABLE / a VS Code download for test-electron)');
+  }
+  const m = line && /^(\d+) passed, (\d+) failed$/.exec(line);
+  if (code === 2 || !m) {
+    console.error(`test:vscode: the ${suite.name} suite ran no test (${code === 2 ? 'the runner broke' : 'no closing line'})`);
+    broken = true;
+    continue;
+  }
+  passed += Number(m[1]);
+  // a suite that failed without a failing test (Mocha's "no test ran") counts as one failure
+  failed += Number(m[2]) + (code === 0 || Number(m[2]) ? 0 : 1);
 }
 
 console.log = origLog;
-if (code === undefined) fail('no runner could start VS Code (need chromium for code-server, or VSCODE_EXECUTABLE / a VS Code download for test-electron)');
 console.log(`test:vscode took ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-if (code === 2 || !passedLine) {
-  console.log(passedLine && code !== 2 ? passedLine : '0 passed, 1 failed');
-  process.exit(1);
-}
-console.log(passedLine);
-process.exit(code === 0 ? 0 : 1);
+if (broken) failed++;
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);

@@ -9,12 +9,15 @@
 // max_events_per_user cuts hcron's load order, loadIndexes walks the tree in
 // hcron's order only as far as it must.
 //
-// Every file-system call here is asynchronous: on a hung mount it ties up a
-// thread of libuv's pool, never the caller's thread (the server's reads that
-// can hang run in a time-boxed worker; this runs on its main thread).
+// Every file-system call goes through a NearFs: asynchronous ones by default
+// (on a hung mount a call ties up a thread of libuv's pool, never the caller's
+// thread: the server runs this on its main thread); synchronous ones
+// (syncNearFs) in a worker of its own, which a hung mount stops and its owner
+// terminates, and whose calls wait neither for a busy event loop nor for a
+// pool other code keeps busy (the VS Code extension's early diagnostics).
 
 import * as fsp from 'node:fs/promises';
-import type * as fs from 'node:fs';
+import * as fs from 'node:fs';
 import { Context, judgeEvent, Judgement, TextSource } from './event';
 import { chainPieces, Finding, lintEvent, LintOptions, LintState } from './lint';
 import { HcronConfig, ignoreMatcher } from './config';
@@ -28,6 +31,55 @@ const NOT_UTF8 = /[\ud800-\udfff]/;
 
 const code = (e: unknown) => (e as NodeJS.ErrnoException)?.code ?? String(e);
 
+/** The file-system calls of the probe. */
+export interface NearFs {
+  lstat(p: string): Promise<fs.Stats>;
+  readlink(p: string): Promise<Buffer>;
+  readdir(p: string): Promise<fs.Dirent[]>;
+  /** The stats of the file opened and, where it is a regular file of one name and at most maxBytes, its bytes. */
+  read(p: string, maxBytes: number): Promise<{ st: fs.Stats; bytes?: Buffer }>;
+}
+
+const ownFile = (st: fs.Stats, maxBytes: number) => st.isFile() && st.nlink === 1 && st.size <= maxBytes;
+
+export const asyncNearFs: NearFs = {
+  lstat: (p) => fsp.lstat(p),
+  readlink: (p) => fsp.readlink(p, { encoding: 'buffer' }),
+  readdir: (p) => fsp.readdir(p, { withFileTypes: true }),
+  async read(p, maxBytes) {
+    const fh = await fsp.open(p, 'r');
+    try {
+      const st = await fh.stat();
+      if (!ownFile(st, maxBytes)) return { st };
+      const b = Buffer.allocUnsafe(st.size);
+      let got = 0;
+      for (let k; got < b.length && (k = (await fh.read(b, got, b.length - got, got)).bytesRead) > 0; ) got += k;
+      return { st, bytes: b.subarray(0, got) };
+    } finally {
+      await fh.close().catch(() => undefined);
+    }
+  },
+};
+
+export const syncNearFs: NearFs = {
+  lstat: async (p) => fs.lstatSync(p),
+  readlink: async (p) => fs.readlinkSync(p, { encoding: 'buffer' }),
+  readdir: async (p) => fs.readdirSync(p, { withFileTypes: true }),
+  async read(p, maxBytes) {
+    const fd = fs.openSync(p, 'r');
+    try {
+      const st = fs.fstatSync(fd);
+      if (!ownFile(st, maxBytes)) return { st };
+      const b = Buffer.allocUnsafe(st.size);
+      let got = 0;
+      for (let k; got < b.length && (k = fs.readSync(fd, b, got, b.length - got, got)) > 0; ) got += k;
+      return { st, bytes: b.subarray(0, got) };
+    } finally {
+      fs.closeSync(fd);
+    }
+  },
+};
+
 export class Neighbourhood {
   /** Members found, by archive path. */
   readonly members = new Map<string, Member>();
@@ -36,7 +88,10 @@ export class Neighbourhood {
   unsure?: string;
 
   /** `root`: the events folder on disk. */
-  constructor(private readonly root: string) {}
+  constructor(
+    private readonly root: string,
+    private readonly fsys: NearFs = asyncNearFs,
+  ) {}
 
   /** Look `archive` up, and each folder on its way; whether a member was added. */
   async find(archive: string): Promise<boolean> {
@@ -69,7 +124,7 @@ export class Neighbourhood {
   private async look(arc: string, fsPath: string): Promise<Member | undefined> {
     let st: fs.Stats;
     try {
-      st = await fsp.lstat(fsPath);
+      st = await this.fsys.lstat(fsPath);
     } catch (e) {
       if (code(e) === 'ENOENT' || code(e) === 'ENOTDIR') this.absent.add(arc);
       else this.unsure = `${arc}: ${code(e)}`;
@@ -83,7 +138,7 @@ export class Neighbourhood {
       else m = { path: arc, kind: 'file' };
     } else if (st.isSymbolicLink()) {
       try {
-        m = { path: arc, kind: 'symlink', link: fsDecode(await fsp.readlink(fsPath, { encoding: 'buffer' })).name };
+        m = { path: arc, kind: 'symlink', link: fsDecode(await this.fsys.readlink(fsPath)).name };
       } catch (e) {
         this.unsure = `${arc}: ${code(e)}`;
       }
@@ -99,25 +154,14 @@ export class Neighbourhood {
 }
 
 /** A regular file's text as the scan would have it (scan.ts readRaw + takeRead), or why not: then the scan must read it. */
-async function readText(fsPath: string, maxFileBytes: number): Promise<ScannedFile | string> {
-  let fh: fsp.FileHandle;
+async function readText(fsys: NearFs, fsPath: string, maxFileBytes: number): Promise<ScannedFile | string> {
   try {
-    fh = await fsp.open(fsPath, 'r');
-  } catch (e) {
-    return code(e);
-  }
-  try {
-    const st = await fh.stat();
+    const { st, bytes } = await fsys.read(fsPath, maxFileBytes);
     if (!st.isFile() || st.nlink > 1) return 'not a file of its own';
-    if (st.size > maxFileBytes) return 'over the cap of bytes';
-    const b = Buffer.allocUnsafe(st.size);
-    let got = 0;
-    for (let k; got < b.length && (k = (await fh.read(b, got, b.length - got, got)).bytesRead) > 0; ) got += k;
-    return { ...decodeBytes(b.subarray(0, got)), truncated: false, mtimeMs: st.mtimeMs, size: st.size };
+    if (!bytes) return 'over the cap of bytes';
+    return { ...decodeBytes(bytes), truncated: false, mtimeMs: st.mtimeMs, size: st.size };
   } catch (e) {
     return code(e);
-  } finally {
-    await fh.close().catch(() => undefined);
   }
 }
 
@@ -130,7 +174,15 @@ async function readText(fsPath: string, maxFileBytes: number): Promise<ScannedFi
  * when the walk cannot tell (a folder it cannot list, a name that is not
  * UTF-8, more than `maxMembers` members, a symlink near the cut).
  */
-export async function loadIndexes(root: string, files: Set<string>, links: Set<string>, max: number, ignore: RegExp | null, maxMembers: number): Promise<Map<string, number> | undefined> {
+export async function loadIndexes(
+  root: string,
+  files: Set<string>,
+  links: Set<string>,
+  max: number,
+  ignore: RegExp | null,
+  maxMembers: number,
+  fsys: NearFs = asyncNearFs,
+): Promise<Map<string, number> | undefined> {
   const out = new Map<string, number>();
   const cut = Math.max(max - 1, 0);
   let count = 0; // events among regular files so far
@@ -144,7 +196,7 @@ export async function loadIndexes(root: string, files: Set<string>, links: Set<s
   const walk = async (dir: string, fsDir: string, ignored: boolean): Promise<void> => {
     let listed: fs.Dirent[];
     try {
-      listed = await fsp.readdir(fsDir, { withFileTypes: true });
+      listed = await fsys.readdir(fsDir);
     } catch {
       throw new Unsure();
     }
@@ -161,7 +213,7 @@ export async function loadIndexes(root: string, files: Set<string>, links: Set<s
       // every regular file: an ignored name may be the first of a hard-linked file (the walk's first name)
       if (kind === 'other' || kind === 'file') {
         try {
-          st = await fsp.lstat(fsPath);
+          st = await fsys.lstat(fsPath);
         } catch {
           throw new Unsure();
         }
@@ -212,9 +264,13 @@ export interface NearOptions {
   maxFileBytes: number;
   /** The reader's cap of members: a max_events_per_user at or over it cuts nothing that is read. */
   maxMembers: number;
+  /** Members loadIndexes may list before it gives up (undefined: maxMembers); the VS Code extension's thread keeps it small. */
+  walkBudget?: number;
   lint?: LintOptions;
   /** Checked between file-system calls: stop when true (the names came, the document closed). */
   stale?(): boolean;
+  /** The file-system calls (default: asynchronous ones). */
+  fs?: NearFs;
 }
 
 export type NearResult =
@@ -231,7 +287,7 @@ export type NearResult =
  */
 export async function judgeNear(root: string, archive: string, o: NearOptions): Promise<NearResult> {
   const config = o.config;
-  const near = new Neighbourhood(root);
+  const near = new Neighbourhood(root, o.fs);
   await near.find(archive);
   if (near.members.get(archive)?.kind !== 'file') return { ok: false, why: near.unsure ?? 'not a regular file of the tree' };
   const texts = new Map<string, ScannedFile>();
@@ -260,7 +316,7 @@ export async function judgeNear(root: string, archive: string, o: NearOptions): 
     for (const p of missed) if (await near.find(p)) more = true;
     for (const p of missedTexts) {
       if (texts.has(p) || near.members.get(p)?.kind !== 'file' || near.unsure) continue;
-      const t = await readText(fsPathIn(root, p), o.maxFileBytes);
+      const t = await readText(o.fs ?? asyncNearFs, fsPathIn(root, p), o.maxFileBytes);
       if (typeof t === 'string') return { ok: false, why: `${p}: ${t}` };
       texts.set(p, t);
       more = true;
@@ -284,7 +340,8 @@ export async function judgeNear(root: string, archive: string, o: NearOptions): 
         new Set(refs.filter((r) => r.path !== r.content).map((r) => r.path)),
         max,
         ignoreMatcher(config).re,
-        o.maxMembers,
+        Math.min(o.walkBudget ?? o.maxMembers, o.maxMembers),
+        o.fs,
       );
       order = at && new Map(refs.map((r) => [r.name, at.get(r.path)!]));
     }

@@ -4,7 +4,8 @@
 import { ClientCapabilities, CodeAction, CodeActionKind, Command } from 'vscode-languageserver/node';
 import { codeActions, Fix } from '../service';
 import { docTarget, Env, guarded, Positions } from './common';
-import { placesOf, toDiagnostic } from './diagnostics';
+import { placesOf } from './diagnostics';
+import { toDiagnostic } from '../findingDiagnostic';
 import { toWorkspaceEdit } from './fileOps';
 import type { TreeModel } from '../workspace';
 import { CREATE_SYMLINK, REPLACE_HARD_LINK } from './commands';

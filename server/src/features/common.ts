@@ -1,14 +1,14 @@
 // What every feature handler needs: URIs <-> paths, offsets <-> positions on
 // the text the client shows, the document's tree, cancellation.
 
-import * as path from 'node:path';
 import { CancellationToken, Connection, LSPErrorCodes, Position, Range, ResponseError, TextDocuments } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { URI } from 'vscode-uri';
-import { encodeSurrogateEscape } from '../engine/py';
 import { Stopped } from '../service/steps';
 import type { DocContext, Loc, Steps } from '../service/types';
 import { TreeModel, treeVersion, Workspace } from '../workspace';
+import { fileUri, LONE_ESCAPE, pathOfUri } from '../uris';
+
+export { fileUri, pathOfUri };
 
 export interface Env {
   connection: Connection;
@@ -19,15 +19,6 @@ export interface Env {
   /** Add the tree a file sits in, if it is in an events folder not known yet. */
   addTreeFor(fsPath: string): void;
   log(message: string): void;
-}
-
-export function pathOfUri(uri: string): string | undefined {
-  try {
-    const u = URI.parse(uri);
-    return u.scheme === 'file' ? path.resolve(u.fsPath) : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 export function cancelled(): ResponseError<void> {
@@ -101,20 +92,6 @@ export function* mapSteps<A, B>(items: readonly A[], fn: (a: A, i: number) => B)
 }
 
 /** Offsets <-> positions for files of a tree, on the text the client shows for them. */
-const LONE_ESCAPE = /(?<![\ud800-\udbff])[\udc80-\udcff]/;
-
-/**
- * file: URI of a path. A name that is not UTF-8 reaches the server as lone
- * surrogates (Python's surrogateescape, like hcron); URI.file would throw
- * URIError on them, so its bytes are percent-encoded instead.
- */
-export function fileUri(fsPath: string): string {
-  if (!LONE_ESCAPE.test(fsPath)) return URI.file(fsPath).toString();
-  let out = 'file://';
-  for (const b of encodeSurrogateEscape(fsPath)) out += /[A-Za-z0-9\-._~/]/.test(String.fromCharCode(b)) ? String.fromCharCode(b) : '%' + b.toString(16).toUpperCase().padStart(2, '0');
-  return out;
-}
-
 export class Positions {
   private readonly cache = new Map<string, TextDocument>();
   private readonly uriByPath = new Map<string, string>();

@@ -6,8 +6,8 @@
 // DEBOUNCE_MS, the first one is never delayed; a file whose findings went
 // away is published once, empty.
 
-import { Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, DiagnosticTag, Range } from 'vscode-languageserver/node';
-import type { Finding, Severity } from '../engine/lint';
+import type { Finding } from '../engine/lint';
+import { type FindingPlaces, toDiagnostic } from '../findingDiagnostic';
 import type { TreeModel } from '../workspace';
 import { pathOfUri, type Env, type Positions } from './common';
 
@@ -16,39 +16,9 @@ export const MAX_FILES = 5000;
 /** Above this many closed files in one change, they are published in slices. */
 const SLICE_FILES = 100;
 
-const SEVERITY: Record<Severity, DiagnosticSeverity> = {
-  error: DiagnosticSeverity.Error,
-  warning: DiagnosticSeverity.Warning,
-  information: DiagnosticSeverity.Information,
-  hint: DiagnosticSeverity.Hint,
-};
-
-/** Where a finding's pieces are: ranges in a file's text, the file's URI (features/startup.ts has its own, before any tree is loaded). */
-export interface FindingPlaces {
-  range(file: string, start: number, end: number): Range;
-  uriOf(file: string): string;
-}
-
 /** A tree's places, through the server's Positions. */
 export function placesOf(model: TreeModel, positions: Positions): FindingPlaces {
   return { range: (file, start, end) => positions.range(model, file, start, end), uriOf: (file) => positions.uriOf(model, file) };
-}
-
-export function toDiagnostic(at: FindingPlaces, f: Finding): Diagnostic {
-  const d: Diagnostic = {
-    range: at.range(f.file, f.start, f.end),
-    severity: SEVERITY[f.severity],
-    source: 'hcron',
-    code: f.code,
-    message: f.message,
-  };
-  if (f.related?.length)
-    d.relatedInformation = f.related.map(
-      (r): DiagnosticRelatedInformation => ({ location: { uri: at.uriOf(r.file), range: at.range(r.file, r.start, r.end) }, message: r.message || f.code }),
-    );
-  if (f.code === 'ignored' || f.code === 'dropped') d.tags = [DiagnosticTag.Unnecessary];
-  if (f.data || f.event) d.data = { ...(f.data ?? {}), event: f.event };
-  return d;
 }
 
 interface Pending {

@@ -7,8 +7,8 @@ import { launchChromium, startCodeServer, workbenchUrl } from '../../../scripts/
 
 const QUIET = /^(Resolving connection token|Resolved connection token|Creating a socket|Updating additional builtin|\[Service Worker\]|ChatSessionStore|.*ENOTFOUND open-vsx\.org|.*vsda_bg\.wasm)/;
 
-/** Returns the exit code of the suite: 0 passed, 1 failed, 2 runner broke. */
-export async function runWithCodeServer({ workspace, extDev, extTests, timeoutMs = 180000, log = console.log }) {
+/** Returns the exit code of the suite: 0 passed, 1 failed, 2 runner broke. `file`: opened in an editor from the start. */
+export async function runWithCodeServer({ workspace, extDev, extTests, file, timeoutMs = 180000, log = console.log }) {
   const t0 = Date.now();
   let cs;
   let browser;
@@ -26,7 +26,7 @@ export async function runWithCodeServer({ workspace, extDev, extTests, timeoutMs
     });
     await page.exposeFunction('codeAutomationExit', (code) => done(code));
     page.on('crash', () => done('page crashed'));
-    await page.goto(workbenchUrl(cs, { folder: workspace, extDev, extTests }));
+    await page.goto(workbenchUrl(cs, { folder: workspace, extDev, extTests, file }));
     const timer = setTimeout(() => done('timeout'), timeoutMs);
     const code = await finished;
     clearTimeout(timer);

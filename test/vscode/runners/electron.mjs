@@ -7,9 +7,10 @@ import { Writable } from 'node:stream';
 
 /**
  * Returns 0 (passed), 1 (tests ran and failed) or 2 (VS Code ran no test: launch failure).
- * Throws when VS Code cannot be had (download failure). onLine gets each line VS Code prints.
+ * Throws when VS Code cannot be had (download failure). onLine gets each line VS Code prints;
+ * `file` is opened in an editor from the start.
  */
-export async function runWithElectron({ workspace, extDev, extTests, onLine = () => {}, vscodeExecutablePath = process.env.VSCODE_EXECUTABLE, version = process.env.VSCODE_VERSION || '1.100.3' }) {
+export async function runWithElectron({ workspace, extDev, extTests, file, onLine = () => {}, vscodeExecutablePath = process.env.VSCODE_EXECUTABLE, version = process.env.VSCODE_VERSION || '1.100.3' }) {
   const { runTests } = await import('@vscode/test-electron');
   const ud = fs.mkdtempSync(path.join(os.tmpdir(), 'hcron-vscode-ud-'));
   fs.mkdirSync(path.join(ud, 'User'), { recursive: true });
@@ -38,7 +39,7 @@ export async function runWithElectron({ workspace, extDev, extTests, onLine = ()
       extensionTestsPath: extTests,
       stdout: tee(process.stdout),
       stderr: tee(process.stderr),
-      launchArgs: [workspace, '--disable-extensions', `--user-data-dir=${ud}`, `--extensions-dir=${path.join(ud, 'ext')}`],
+      launchArgs: [workspace, ...(file ? [file] : []), '--disable-extensions', `--user-data-dir=${ud}`, `--extensions-dir=${path.join(ud, 'ext')}`],
     });
     return 0;
   } catch (e) {

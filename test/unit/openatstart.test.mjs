@@ -1,0 +1,100 @@
+// server/src/openAtStart.ts and resolveConfigAsync (settings.ts): what the VS Code
+// extension judges in its own thread before the server starts (client/src/earlyDiagnostics.ts).
+// resolveConfigAsync reads hcron.conf as resolveConfig does, without a synchronous read;
+// judgeOpenFile gives an event's diagnostics from its neighbourhood, and leaves to the server
+// what would need a longer walk in hcron's load order than its budget. Both modules are
+// bundled here from the sources (they are in no bundle of their own).
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { createRequire } from 'node:module';
+import * as esbuild from 'esbuild';
+import { generateRealistic } from '../bench/gen-realistic.mjs';
+import { cli, repo, tmpdir } from '../helpers/trees.mjs';
+
+const require = createRequire(import.meta.url);
+let m;
+let dir;
+
+before(async () => {
+  dir = tmpdir('hcron-openatstart-');
+  const out = path.join(dir, 'openAtStart.cjs');
+  await esbuild.build({
+    stdin: { contents: "export * from './server/src/openAtStart'; export * from './server/src/settings';", resolveDir: repo, loader: 'ts' },
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    outfile: out,
+    logLevel: 'warning',
+  });
+  m = require(out);
+});
+after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+describe('resolveConfigAsync', () => {
+  it('reads hcron.conf as resolveConfig does: a good file, a missing one, a folder, a bad one, overrides', async () => {
+    const good = path.join(dir, 'good.conf');
+    fs.writeFileSync(good, '{ "max_events_per_user": 7, "server_name": "s1" }\n');
+    const bad = path.join(dir, 'bad.conf');
+    fs.writeFileSync(bad, '{ "max_events_per_user": \n');
+    const cases = [
+      {},
+      { configFile: good },
+      { configFile: good, overrides: { max_events_per_user: 9 } },
+      { configFile: path.join(dir, 'missing.conf') },
+      { configFile: dir },
+      { configFile: bad },
+    ];
+    for (const c of cases) {
+      const s = m.parseSettings(c);
+      const sync = m.resolveConfig(s);
+      const async = await m.resolveConfigAsync(s);
+      assert.deepEqual(async, sync, JSON.stringify(c));
+    }
+    assert.equal(m.resolveConfig(m.parseSettings({ configFile: good })).config.max_events_per_user, 7, 'the file was read');
+    assert.ok(m.resolveConfig(m.parseSettings({ configFile: bad })).problem, 'a bad file is a problem');
+  });
+});
+
+describe('judgeOpenFile', () => {
+  it('an event past max_events_per_user: judged with enough walk, left to the server past the budget', { timeout: 120_000 }, async () => {
+    const events = path.join(dir, 'tree', 'events');
+    generateRealistic(events, { events: 600 });
+    const settings = m.parseSettings({ overrides: { max_events_per_user: 500 } });
+    // hcron-check's verdict: which events the cut reaches
+    const r = spawnSync(cli, ['status', '--set', 'max_events_per_user=500', events], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    const cut = r.stdout.split('\n').filter((l) => l.includes(':maximum events reached:'));
+    const kept = r.stdout.split('\n').filter((l) => l.startsWith('accepted::'));
+    assert.ok(cut.length && kept.length, r.stdout.slice(0, 500));
+    const config = m.resolveConfig(settings).config;
+    for (const [line, isCut] of [
+      [cut[cut.length - 1], true],
+      [kept[kept.length - 1], false],
+    ]) {
+      const name = line.slice(line.lastIndexOf(':') + 1);
+      const uri = pathToFileURL(path.join(events, name.slice(1))).href;
+      const whole = await m.judgeOpenFile(uri, settings, { config });
+      assert.ok(whole.ok, `${name}: ${whole.why}`);
+      assert.equal(whole.archive, 'events' + name);
+      const codes = whole.diagnostics.map((d) => `${d.code}: ${d.message}`);
+      assert.equal(codes.some((c) => c.includes('maximum events reached')), isCut, `${name}: ${codes.join(' | ')}`);
+      // the walk to the cut lists hundreds of names: past a budget of 50 it is the server's
+      const short = await m.judgeOpenFile(uri, settings, { config, walkBudget: 50 });
+      assert.deepEqual(short, { ok: false, why: 'where max_events_per_user cuts' }, name);
+    }
+  });
+
+  it('a template, a file outside an events folder: not judged', async () => {
+    const events = path.join(dir, 'tree', 'events');
+    const config = m.resolveConfig(m.parseSettings({})).config;
+    const tpl = await m.judgeOpenFile(pathToFileURL(path.join(events, 'failover/mail_template')).href, m.parseSettings({}), { config });
+    assert.deepEqual(tpl, { ok: false, why: 'a template' });
+    const outside = path.join(dir, 'notes.txt');
+    fs.writeFileSync(outside, 'x\n');
+    assert.deepEqual(await m.judgeOpenFile(pathToFileURL(outside).href, m.parseSettings({}), { config }), { ok: false, why: 'not in an events folder' });
+  });
+});
