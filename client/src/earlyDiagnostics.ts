@@ -21,7 +21,7 @@ const TIMEOUT_MS = 10_000;
 
 interface Sink {
   convert(ds: Diagnostic[]): Promise<vscode.Diagnostic[]>;
-  onShown(uri: vscode.Uri, diagnostics: readonly vscode.Diagnostic[]): void;
+  onShown(uri: vscode.Uri, diagnostics: readonly vscode.Diagnostic[], at: number): void;
 }
 
 export class EarlyDiagnostics implements vscode.Disposable {
@@ -100,8 +100,9 @@ export class EarlyDiagnostics implements vscode.Disposable {
       const ds = await convert(r.diagnostics);
       if (stale()) return;
       this.collection.set(uri, ds);
-      this.shown.set(uri.toString(), { at: Date.now(), diagnostics: ds });
-      onShown(uri, ds);
+      const at = Date.now();
+      this.shown.set(uri.toString(), { at, diagnostics: ds });
+      onShown(uri, ds, at);
       this.log.info(`${r.root}: ${r.archive} judged on its neighbourhood before the server started (${r.members} members looked up, ${r.ms} ms)`);
     } catch (e) {
       this.log.warn(`early diagnostics: ${(e as Error)?.stack ?? e}`);

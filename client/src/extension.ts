@@ -61,8 +61,8 @@ export interface Boot {
 export async function activate(context: vscode.ExtensionContext, { activatedAt, log, early }: Boot): Promise<HcronApi> {
   const firstDiagnosticsAt = new Map<string, number>();
   const firstServerDiagnosticsAt = new Map<string, number>();
-  const noteFirst = (m: Map<string, number>, uri: vscode.Uri, count: number) => {
-    if (count && !m.has(uri.toString())) m.set(uri.toString(), Date.now());
+  const noteFirst = (m: Map<string, number>, uri: vscode.Uri, count: number, at = Date.now()) => {
+    if (count && !m.has(uri.toString())) m.set(uri.toString(), at);
   };
   const startup: HcronApi['startup'] = {};
   void vscode.commands.executeCommand('setContext', 'hcron.active', true);
@@ -134,7 +134,7 @@ export async function activate(context: vscode.ExtensionContext, { activatedAt, 
     if (first) {
       first = false;
       const p2c = client.protocol2CodeConverter;
-      early.attach((ds) => p2c.asDiagnostics(ds), (uri, ds) => noteFirst(firstDiagnosticsAt, uri, ds.length));
+      early.attach((ds) => p2c.asDiagnostics(ds), (uri, ds, at) => noteFirst(firstDiagnosticsAt, uri, ds.length, at));
     }
     client.onNotification(TreesChangedNotification, () => void store.refresh());
     client.onDidChangeState((e) => {
