@@ -158,6 +158,6 @@ try {
   console.error(`page at failure: ${path.join(os.tmpdir(), 'hcron-shots-failure.png')}; code-server log: ${cs.log}`);
 } finally {
   await browser.close();
-  cs.stop();
+  await cs.stop();
 }
 process.exit(failed ? 1 : 0);

@@ -60,13 +60,16 @@ Open this URL in a browser on this machine (forward port ${cs.port} to reach it 
 (Without the ?payload part the extension is not loaded.) Rebuild with "npm run build", then
 "Developer: Reload Window" in the page. code-server's log: ${cs.log}
 Press Ctrl-C to stop.`);
-  const stop = () => {
-    cs.stop();
+  let stopping = false;
+  const stop = async () => {
+    stopping = true;
+    await cs.stop();
     process.exit(0);
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
   cs.child.on('exit', (n) => {
+    if (stopping) return;
     console.error(`code-server exited (${n}); log: ${cs.log}`);
     process.exit(1);
   });

@@ -100,14 +100,20 @@ export async function startCodeServer({ workspace, port, settings = {}, quiet = 
     runDir,
     log,
     child,
-    /** Stops it; its folder (settings, logs) goes once it has exited (HCRON_KEEP_TMP=1 keeps it). */
+    /** Stops it; resolves once it has exited (5 s at most) and its folder (settings, logs) is removed (HCRON_KEEP_TMP=1 keeps it). */
     stop() {
-      const remove = () => process.env.HCRON_KEEP_TMP !== '1' && fs.rmSync(runDir, { recursive: true, force: true });
-      if (!exited) {
-        child.once('exit', remove);
-        child.kill('SIGTERM');
-      } else remove();
       fs.closeSync(out);
+      const remove = () => process.env.HCRON_KEEP_TMP !== '1' && fs.rmSync(runDir, { recursive: true, force: true });
+      if (exited) return Promise.resolve(remove());
+      return new Promise((resolve) => {
+        const done = () => {
+          clearTimeout(timer);
+          resolve(remove());
+        };
+        const timer = setTimeout(done, 5000);
+        child.once('exit', done);
+        child.kill('SIGTERM');
+      });
     },
   };
 }

@@ -15,6 +15,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { CHROMIUM, ensureCodeServer, REPO } from '../../scripts/lib/code-server.mjs';
+import { removedAtExit } from '../helpers/trees.mjs';
 import { buildSuite } from './build.mjs';
 import { makeWorkspace } from './fixture.mjs';
 import { runWithCodeServer } from './runners/code-server.mjs';
@@ -37,7 +38,7 @@ if (process.argv.includes('--vsix')) {
   const p = spawnSync('npm', ['run', '-s', 'package'], { cwd: REPO, stdio: ['ignore', 'ignore', 'inherit'] });
   const vsix = path.join(REPO, 'hcron-language-tools.vsix');
   if (p.status !== 0 || !fs.existsSync(vsix)) fail('npm run package failed');
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hcron-vsix-'));
+  const dir = removedAtExit(fs.mkdtempSync(path.join(os.tmpdir(), 'hcron-vsix-')));
   const u = spawnSync('python3', ['-m', 'zipfile', '-e', vsix, dir], { stdio: 'inherit' });
   if (u.status !== 0) fail('cannot unzip the .vsix (python3 -m zipfile)');
   extDev = path.join(dir, 'extension');
@@ -52,7 +53,7 @@ const suites = [
   { name: 'suite', extTests: await buildSuite('suite') },
   { name: 'startup', extTests: await buildSuite('startup'), file: '.hcron/test.example.com/events/bad_when' },
 ].filter((s) => !only || only.includes(s.name));
-const workspace = makeWorkspace();
+const workspace = makeWorkspace(removedAtExit(fs.mkdtempSync(path.join(os.tmpdir(), 'hcron-vscode-ws-'))));
 console.log(`workspace: ${workspace}`);
 
 // 3. the runner

@@ -41,6 +41,6 @@ export async function runWithCodeServer({ workspace, extDev, extTests, file, tim
     return 2;
   } finally {
     await browser?.close().catch(() => {});
-    cs?.stop();
+    await cs?.stop();
   }
 }
