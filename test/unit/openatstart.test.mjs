@@ -23,7 +23,7 @@ before(async () => {
   dir = tmpdir('hcron-openatstart-');
   const out = path.join(dir, 'openAtStart.cjs');
   await esbuild.build({
-    stdin: { contents: "export * from './server/src/openAtStart'; export * from './server/src/settings';", resolveDir: repo, loader: 'ts' },
+    stdin: { contents: "export * from './server/src/openAtStart'; export * from './server/src/settings'; export { syncNearFs } from './server/src/engine/probe';", resolveDir: repo, loader: 'ts' },
     bundle: true,
     platform: 'node',
     format: 'cjs',
@@ -96,5 +96,35 @@ describe('judgeOpenFile', () => {
     const outside = path.join(dir, 'notes.txt');
     fs.writeFileSync(outside, 'x\n');
     assert.deepEqual(await m.judgeOpenFile(pathToFileURL(outside).href, m.parseSettings({}), { config }), { ok: false, why: 'not in an events folder' });
+  });
+
+  it('hostile files open at start: a verdict or a reason, never a throw (binary, a 2 MB line, an include cycle, a link loop, deep nesting)', { timeout: 60_000 }, async () => {
+    const events = path.join(dir, 'hostile', 'events');
+    fs.mkdirSync(path.join(events, 'deep', ...Array(40).fill('d')), { recursive: true });
+    const ev = (extra) => `as_user=\nhost=h.example.com\ncommand=/bin/true\nnotify_email=a@b.c\nnotify_message=m\nwhen_month=*\nwhen_day=*\nwhen_hour=*\nwhen_minute=0\nwhen_dow=*\n${extra}`;
+    fs.writeFileSync(path.join(events, 'binary'), Buffer.from([0xff, 0xfe, 0x00, 0x01, 0x80, 0x0a]));
+    fs.writeFileSync(path.join(events, 'long'), ev(`notify_subject=${'x'.repeat(2 * 1024 * 1024)}\n`));
+    fs.writeFileSync(path.join(events, 'cycle_a'), ev('include=/cycle_b\n'));
+    fs.writeFileSync(path.join(events, 'cycle_b'), 'include=/cycle_a\n');
+    fs.symlinkSync('loop2', path.join(events, 'loop1'));
+    fs.symlinkSync('loop1', path.join(events, 'loop2'));
+    fs.writeFileSync(path.join(events, 'chains_loop'), ev('failover_event=/loop1\n'));
+    const deep = path.join(events, 'deep', ...Array(40).fill('d'), 'ev');
+    fs.writeFileSync(deep, ev(''));
+    const settings = m.parseSettings({});
+    const config = m.resolveConfig(settings).config;
+    for (const f of ['binary', 'long', 'cycle_a', 'chains_loop', 'loop1', path.relative(events, deep)]) {
+      for (const fsys of [undefined, m.syncNearFs]) {
+        const r = await m.judgeOpenFile(pathToFileURL(path.join(events, f)).href, settings, { config, fs: fsys });
+        assert.ok(r.ok ? Array.isArray(r.diagnostics) : typeof r.why === 'string' && r.why.length > 0, `${f}: ${JSON.stringify(r).slice(0, 300)}`);
+      }
+    }
+    const long = await m.judgeOpenFile(pathToFileURL(path.join(events, 'long')).href, settings, { config });
+    assert.ok(long.ok, long.why);
+    // hcron-check's verdict on the same tree: the early diagnostics of the include cycle say what it says
+    const lint = spawnSync(cli, ['lint', events], { encoding: 'utf8' });
+    const cycle = await m.judgeOpenFile(pathToFileURL(path.join(events, 'cycle_a')).href, settings, { config });
+    assert.ok(cycle.ok, cycle.why);
+    assert.equal(cycle.diagnostics.length, lint.stdout.split('\n').filter((l) => l.startsWith('cycle_a:')).length, lint.stdout);
   });
 });
