@@ -20,7 +20,7 @@ import { limitsOf, Settings, severityFn } from './settings';
 import { fileUri, pathOfUri } from './uris';
 
 export interface OpenOptions {
-  /** hcron.conf as the settings name it (resolveConfig / resolveConfigAsync). */
+  /** hcron.conf as the settings name it (resolveConfig). */
   config: HcronConfig;
   /** Members the walk in hcron's load order may list where max_events_per_user may cut (default: the reader's cap). */
   walkBudget?: number;

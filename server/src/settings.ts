@@ -17,7 +17,6 @@
 //                           mount (default 10)
 
 import * as fs from 'node:fs';
-import * as fsp from 'node:fs/promises';
 import * as os from 'node:os';
 import { ConfigError, HcronConfig, makeConfig, PyValue } from './engine/config';
 import type { Severity } from './engine/lint';
@@ -115,23 +114,14 @@ export interface ResolvedConfig {
 /** hcron.conf as the settings name it, plus the overrides. */
 export function resolveConfig(s: Settings, exists: (p: string) => boolean = fs.existsSync): ResolvedConfig {
   const path = s.configFile ? expandHome(s.configFile) : exists(DEFAULT_CONF_PATH) ? DEFAULT_CONF_PATH : null;
-  if (!path) return configOf(s, null, null);
-  try {
-    return configOf(s, path, fs.readFileSync(path, 'utf8'));
-  } catch (e) {
-    return configOf(s, path, e as Error);
-  }
-}
-
-/** resolveConfig without a synchronous read: the VS Code extension's thread must not wait on a slow mount. */
-export async function resolveConfigAsync(s: Settings): Promise<ResolvedConfig> {
-  const path = s.configFile ? expandHome(s.configFile) : DEFAULT_CONF_PATH;
-  try {
-    return configOf(s, path, await fsp.readFile(path, 'utf8'));
-  } catch (e) {
-    // no hcron.conf where the default would be: the sample's values, as resolveConfig
-    return s.configFile || (e as NodeJS.ErrnoException).code !== 'ENOENT' ? configOf(s, path, e as Error) : configOf(s, null, null);
-  }
+  let read: string | Error | null = null;
+  if (path)
+    try {
+      read = fs.readFileSync(path, 'utf8');
+    } catch (e) {
+      read = e as Error;
+    }
+  return configOf(s, path, read);
 }
 
 function configOf(s: Settings, path: string | null, read: string | Error | null): ResolvedConfig {

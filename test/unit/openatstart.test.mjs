@@ -1,9 +1,8 @@
-// server/src/openAtStart.ts and resolveConfigAsync (settings.ts): what the VS Code
-// extension judges in its own thread before the server starts (client/src/earlyDiagnostics.ts).
-// resolveConfigAsync reads hcron.conf as resolveConfig does, without a synchronous read;
-// judgeOpenFile gives an event's diagnostics from its neighbourhood, and leaves to the server
-// what would need a longer walk in hcron's load order than its budget. Both modules are
-// bundled here from the sources (they are in no bundle of their own).
+// server/src/openAtStart.ts: what the VS Code extension's worker judges before the server
+// starts (client/src/earlyDiagnostics.ts), and the server during its handshake. judgeOpenFile
+// gives an event's diagnostics from its neighbourhood, and leaves to the server what would need
+// a longer walk in hcron's load order than its budget. Bundled here from the sources (it is in
+// no bundle of its own that a test can load).
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -33,31 +32,6 @@ before(async () => {
   m = require(out);
 });
 after(() => fs.rmSync(dir, { recursive: true, force: true }));
-
-describe('resolveConfigAsync', () => {
-  it('reads hcron.conf as resolveConfig does: a good file, a missing one, a folder, a bad one, overrides', async () => {
-    const good = path.join(dir, 'good.conf');
-    fs.writeFileSync(good, '{ "max_events_per_user": 7, "server_name": "s1" }\n');
-    const bad = path.join(dir, 'bad.conf');
-    fs.writeFileSync(bad, '{ "max_events_per_user": \n');
-    const cases = [
-      {},
-      { configFile: good },
-      { configFile: good, overrides: { max_events_per_user: 9 } },
-      { configFile: path.join(dir, 'missing.conf') },
-      { configFile: dir },
-      { configFile: bad },
-    ];
-    for (const c of cases) {
-      const s = m.parseSettings(c);
-      const sync = m.resolveConfig(s);
-      const async = await m.resolveConfigAsync(s);
-      assert.deepEqual(async, sync, JSON.stringify(c));
-    }
-    assert.equal(m.resolveConfig(m.parseSettings({ configFile: good })).config.max_events_per_user, 7, 'the file was read');
-    assert.ok(m.resolveConfig(m.parseSettings({ configFile: bad })).problem, 'a bad file is a problem');
-  });
-});
 
 describe('judgeOpenFile', () => {
   it('an event past max_events_per_user: judged with enough walk, left to the server past the budget', { timeout: 120_000 }, async () => {
