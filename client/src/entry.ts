@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { EarlyDiagnostics } from './earlyDiagnostics';
 import type * as Main from './extension';
-import { documentSelector } from './selector';
+import { hcronSettings, openSavedDocuments } from './selector';
 
 let main: typeof Main | undefined;
 
@@ -18,8 +18,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Main.H
   const early = new EarlyDiagnostics(context.asAbsolutePath('dist/early-worker.js'), log);
   context.subscriptions.push(early);
   // the saved files open now (the server gets the same list: initializationOptions.open)
-  const openSaved = vscode.workspace.textDocuments.filter((d) => d.uri.scheme === 'file' && !d.isDirty && vscode.languages.match(documentSelector, d) > 0).map((d) => d.uri);
-  early.start(openSaved, vscode.workspace.getConfiguration(undefined, null).get('hcron') ?? {});
+  early.start(openSavedDocuments(), hcronSettings());
   // a path esbuild leaves alone: dist/extension.js is a bundle of its own
   main = require(path.join(__dirname, 'extension.js')) as typeof Main;
   return main.activate(context, { activatedAt, log, early });

@@ -17,7 +17,7 @@ import type { EarlyDiagnostics } from './earlyDiagnostics';
 import { Editing } from './editing';
 import { LanguageDetection } from './languageDetection';
 import { TreeInfo, TreesChangedNotification } from './protocol';
-import { documentSelector } from './selector';
+import { documentSelector, hcronSettings, openSavedDocuments } from './selector';
 import { StatusBar } from './statusBar';
 import { StatusSnapshot, StatusViewProvider } from './statusView';
 import { TreeStore } from './trees';
@@ -99,15 +99,12 @@ export async function activate(context: vscode.ExtensionContext, { activatedAt, 
     vscode.workspace.createFileSystemWatcher('**/events/**'),
   ];
   context.subscriptions.push(...watchers);
-  // the saved files open now (entry.ts started judging the same ones for their early diagnostics)
-  const openSaved = () => vscode.workspace.textDocuments.filter((d) => d.uri.scheme === 'file' && !d.isDirty && vscode.languages.match(documentSelector, d) > 0).map((d) => d.uri);
-  const settings = () => vscode.workspace.getConfiguration(undefined, null).get('hcron') ?? {};
   const clientOptions: LanguageClientOptions = {
     documentSelector,
     synchronize: { configurationSection: 'hcron', fileEvents: watchers },
     // the whole hcron section, as the client would answer workspace/configuration: the server starts on it without asking
     // and the saved files open now: the server publishes them during the handshake (features/startup.ts)
-    initializationOptions: () => ({ settings: settings(), complete: true, open: openSaved().map((u) => u.toString()) }),
+    initializationOptions: () => ({ settings: hcronSettings(), complete: true, open: openSavedDocuments().map((u) => u.toString()) }),
     outputChannel: log,
     revealOutputChannelOn: RevealOutputChannelOn.Never,
     middleware: {

@@ -4,7 +4,7 @@
 
 // first: the heap's growth limit (gcTuning.ts), then the reading thread starts before the rest is loaded
 import './gcTuning';
-import { limitsOf, reader, readEarly, takeFound } from './serverReader';
+import { reader, readEarly, takeFound } from './serverReader';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
@@ -37,7 +37,7 @@ import { registerHover } from './features/hover';
 import { registerReferences } from './features/references';
 import { registerDocumentSymbols } from './features/symbols';
 import { registerWorkspaceSymbols } from './features/workspaceSymbols';
-import { parseSettings, resolveConfig, Settings, severityFn } from './settings';
+import { limitsOf, parseSettings, resolveConfig, Settings, severityFn } from './settings';
 import { ModelOptions, TreeModel, Workspace, WorkspaceHost } from './workspace';
 import * as os from 'node:os';
 import { DEFAULT_READ_TIMEOUT_MS } from './readWatch';

@@ -9,8 +9,6 @@ import { findHcronTrees, FoundTree } from './discovery';
 import type { ScanLimits } from './engine/scan';
 import { DEFAULT_READ_TIMEOUT_MS } from './readWatch';
 import { limitsOf, parseSettings, Settings } from './settings';
-
-export { limitsOf };
 import { workerReader } from './treeReader';
 
 /** Trees are read in a worker, time-boxed: a hung mount never blocks the server. */

@@ -61,8 +61,10 @@ const forced = process.env.HCRON_VSCODE_RUNNER;
 const order = forced ? [forced] : process.env.VSCODE_EXECUTABLE ? ['electron', 'code-server'] : CHROMIUM ? ['code-server', 'electron'] : ['electron'];
 
 let passedLine;
+/** Mocha's closing line (suite/index.ts). */
+const CLOSING = /^(\d+) passed, (\d+) failed$/m;
 const seeLine = (s) => {
-  const m = /^(\d+) passed, (\d+) failed$/m.exec(s);
+  const m = CLOSING.exec(s);
   if (m) passedLine = m[0];
 };
 const origLog = console.log;
@@ -112,7 +114,7 @@ for (const suite of suites) {
     console.log = origLog;
     fail('no runner could start VS Code (need chromium for code-server, or VSCODE_EXECUTABLE / a VS Code download for test-electron)');
   }
-  const m = line && /^(\d+) passed, (\d+) failed$/.exec(line);
+  const m = line && CLOSING.exec(line);
   if (code === 2 || !m) {
     console.error(`test:vscode: the ${suite.name} suite ran no test (${code === 2 ? 'the runner broke' : 'no closing line'})`);
     broken = true;
