@@ -14,6 +14,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createRequire } from 'node:module';
+import { execFileSync } from 'node:child_process';
 import { generateTree } from '../gen/random-tree.mjs';
 import { generateRealistic } from '../bench/gen-realistic.mjs';
 import { casesTree, seedTree, tmpdir } from '../helpers/trees.mjs';
@@ -162,4 +163,18 @@ describe('engine/probe.ts against the whole read', GUARD, () => {
         assert.ok(ok > 0, `judged ${ok} of ${loaded.verdict.judgements.length}; declined ${[...why].join()}`);
       });
   }
+});
+
+// A name lstat found as a file may be a FIFO by the time it is opened: the read
+// must not wait for a writer (a plain open would, and this test would time out).
+describe('engine/probe.ts reads of a FIFO', { timeout: 20_000 }, () => {
+  const dir = tmpdir();
+  const fifo = path.join(dir, 'fifo');
+  execFileSync('mkfifo', [fifo]);
+  for (const [label, fsys] of [['asynchronous', engine.asyncNearFs], ['synchronous', engine.syncNearFs]])
+    it(`${label}: returns its lstat-like status without bytes, at once`, async () => {
+      const r = await fsys.read(fifo, 1 << 20);
+      assert.equal(r.st.isFIFO(), true);
+      assert.equal(r.bytes, undefined);
+    });
 });

@@ -41,13 +41,15 @@ export interface NearFs {
 }
 
 const ownFile = (st: fs.Stats, maxBytes: number) => st.isFile() && st.nlink === 1 && st.size <= maxBytes;
+// lstat said "file", but it may have become a FIFO since: a plain open would wait for a writer
+const OPEN_FLAGS = fs.constants.O_RDONLY | fs.constants.O_NONBLOCK;
 
 export const asyncNearFs: NearFs = {
   lstat: (p) => fsp.lstat(p),
   readlink: (p) => fsp.readlink(p, { encoding: 'buffer' }),
   readdir: (p) => fsp.readdir(p, { withFileTypes: true }),
   async read(p, maxBytes) {
-    const fh = await fsp.open(p, 'r');
+    const fh = await fsp.open(p, OPEN_FLAGS);
     try {
       const st = await fh.stat();
       if (!ownFile(st, maxBytes)) return { st };
@@ -66,7 +68,7 @@ export const syncNearFs: NearFs = {
   readlink: async (p) => fs.readlinkSync(p, { encoding: 'buffer' }),
   readdir: async (p) => fs.readdirSync(p, { withFileTypes: true }),
   async read(p, maxBytes) {
-    const fd = fs.openSync(p, 'r');
+    const fd = fs.openSync(p, OPEN_FLAGS);
     try {
       const st = fs.fstatSync(fd);
       if (!ownFile(st, maxBytes)) return { st };
