@@ -31,6 +31,9 @@ setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as (o: { type: 'major'; execution: 'async' }) => Promise<void>;
 
 /**
+ * Its marking is concurrent, but it ends in a pause of this thread (~150 ms at
+ * 100,000 events, measured): not while a request waits.
+ *
  * A large piece of background work replaced much of what was live (the
  * findings of a template's 60,000 callers after its verdict flipped), or a
  * load ended: a full collection now, marked concurrently, rather than once the
@@ -41,7 +44,7 @@ export function collectSoon(): void {
   if (!loading) void gc({ type: 'major', execution: 'async' });
 }
 
-/** A load begins; call the result once it is over (idempotent). */
+/** A load begins; call the result once it is over (idempotent), and collectSoon() once its waiting requests are answered. */
 export function loadBegins(): () => void {
   loading++;
   apply();
@@ -51,6 +54,5 @@ export function loadBegins(): () => void {
     over = true;
     loading--;
     apply();
-    collectSoon();
   };
 }
