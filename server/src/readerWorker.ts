@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { probed, scanEventsDir, ScanLimits } from './engine/scan';
 import { ReadBeacon } from './readWatch';
-import { NamesSent, packMembers, packPart, packScan } from './engine/scanPack';
+import { NamesSent, PackedPart, PackedScan, packMembers, packPart, packScan, transferOf } from './engine/scanPack';
 import type { ReaderJob, ReaderReply } from './treeReader';
 
 const beacon = new ReadBeacon(workerData.shared as SharedArrayBuffer);
@@ -25,9 +25,11 @@ parentPort!.on('message', (job: ReaderJob) => {
         parentPort!.postMessage({ id: job.id, names: { members: packMembers(n.members), stoppedAt: n.stoppedAt } } satisfies ReaderReply);
         names = { members: n.members, at: 0 };
       }
-      // what is read is posted in parts while the walk goes on: the server takes them in meanwhile (their members as a count when they are the names')
-      const limits: ScanLimits = { ...job.limits, probe: beacon, partSize: PART_SIZE, onPart: (part) => parentPort!.postMessage({ id: job.id, part: packPart(part, names) } satisfies ReaderReply), listings };
-      reply = { id: job.id, scan: packScan(scanEventsDir(job.path, limits), names) };
+      // what is read is posted in parts while the walk goes on: the server takes them in meanwhile (their members
+      // as a count when they are the names'; texts as bytes, decoded there: scanPack.ts packFiles)
+      const post = (r: ReaderReply & { part?: PackedPart; scan?: PackedScan }) => parentPort!.postMessage(r, transferOf((r.part ?? r.scan)!));
+      const limits: ScanLimits = { ...job.limits, probe: beacon, keepBytes: true, partSize: PART_SIZE, onPart: (part) => post({ id: job.id, part: packPart(part, names) }), listings };
+      return post({ id: job.id, scan: packScan(scanEventsDir(job.path, limits), names) });
     } else {
       const st = probed(beacon, job.path, () => fs.lstatSync(job.path, { throwIfNoEntry: false }));
       reply = { id: job.id, stat: st && { file: st.isFile(), nlink: st.nlink } };

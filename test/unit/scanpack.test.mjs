@@ -2,7 +2,8 @@
 // structured clone (a MessageChannel, as postMessage between threads), packing
 // and unpacking gives back exactly the scan, on the spec's edge-case tree and on
 // a tree with names that are not UTF-8, symlinks, a hard link, a FIFO, a file
-// that is not UTF-8 and one cut at the size cap.
+// that is not UTF-8 and one cut at the size cap; with texts posted as bytes
+// (keepBytes, transferred), the texts decoded one by one.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -13,15 +14,15 @@ import { MessageChannel, receiveMessageOnPort } from 'node:worker_threads';
 import { BASE, casesTree, tmpdir, writeTree } from '../helpers/trees.mjs';
 
 const require = createRequire(import.meta.url);
-const { scanEventsDir, DEFAULT_LIMITS, packScan, unpackScan, packPart, unpackPart } = require('../../dist/engine.js');
+const { scanEventsDir, DEFAULT_LIMITS, packScan, unpackScan, packPart, unpackPart, transferOf } = require('../../dist/engine.js');
 
 /** A scanned file with every field, present or not (a packed one has no `invalidUtf8: undefined`). */
 const norm = (files) => [...files].map(([p, f]) => [p, { text: f.text, invalidUtf8: f.invalidUtf8, truncated: !!f.truncated, mtimeMs: f.mtimeMs, size: f.size }]);
 
-/** `v` after a structured clone, as another thread receives it. */
-function cloned(v) {
+/** `v` after a structured clone, as another thread receives it (`transfer`: what moves instead of being copied). */
+function cloned(v, transfer = []) {
   const { port1, port2 } = new MessageChannel();
-  port1.postMessage(v);
+  port1.postMessage(v, transfer);
   const got = receiveMessageOnPort(port2).message;
   port1.close();
   return got;
@@ -108,4 +109,50 @@ test('parts after the names: posted as a count where they are the names, packed 
   assert.deepEqual(norm(files), norm(new Map(parts.flatMap((p) => [...p.files]))));
   // a count with no names to take them from is refused, not guessed
   assert.throws(() => unpackPart(packed.find((p) => 'same' in p.members)), /without those names/);
+});
+
+// The server's reading thread scans with keepBytes: files that are valid UTF-8
+// keep their bytes and a part's are decoded at once when it is packed. The
+// texts must be the ones decoded one by one, whatever mix of files a part holds.
+test('keepBytes: parts decoded at once give the texts decoded one by one', () => {
+  const { BytesFile } = require('../../dist/engine.js');
+  const events = path.join(tmpdir(), 'events');
+  writeTree(events, {
+    'a-ascii': BASE,
+    'b-accents': BASE + '# café, déjà vu\n',
+    'c-astral': BASE + '# \u{1F600} and \u{10FFFF}\n',
+    'd-bom': '\ufeff' + BASE,
+    'f-after-bad': BASE + '# naïve\n',
+    'g-cut': BASE + '# ' + 'é'.repeat(200) + '\n',
+    'h-mid-bom': BASE + '\ufeff# x\n',
+  });
+  fs.writeFileSync(path.join(events, 'e-bad'), Buffer.concat([Buffer.from(BASE), Buffer.from([0xe2, 0x82, 0x0a, 0xc3, 0x28])]));
+  // the bad file's last bytes would make a character with the next file's first if decoded together
+  fs.writeFileSync(path.join(events, 'e-bad2'), Buffer.concat([Buffer.from(BASE), Buffer.from([0xe2, 0x82])]));
+  fs.writeFileSync(path.join(events, 'e-bad3'), Buffer.concat([Buffer.from([0xac]), Buffer.from(BASE)]));
+  const limits = { ...DEFAULT_LIMITS, maxFileBytes: BASE.length + 101 }; // g-cut is cut inside an é
+  const plain = scanEventsDir(events, limits);
+  for (const partSize of [1, 2, 3, 1000]) {
+    const parts = [];
+    const rest = scanEventsDir(events, { ...limits, keepBytes: true, partSize, onPart: (p) => parts.push(p) });
+    parts.push(rest);
+    const kept = parts.flatMap((p) => [...p.files.values()]).filter((f) => f instanceof BytesFile);
+    assert.ok(kept.length >= 6, `${kept.length} files kept as bytes`);
+    const files = new Map();
+    for (const p of parts) {
+      const packed = packPart(p);
+      const moved = transferOf(packed);
+      unpackPart(cloned(packed, moved), undefined, 0, files);
+      if (packed.files.fromBytes.some((b) => b)) assert.equal(packed.files.bytes.byteLength, 0, 'the bytes moved to the receiver');
+    }
+    assert.deepEqual(norm(files), norm(plain.files), `parts of ${partSize}`);
+  }
+  assert.equal(plain.files.get('events/g-cut').truncated, true);
+  assert.ok(plain.files.get('events/e-bad').invalidUtf8 !== undefined);
+  assert.ok(plain.files.get('events/d-bom').text.startsWith('\ufeff'));
+  // a BytesFile asked for its text decodes it once
+  const one = scanEventsDir(events, { ...limits, keepBytes: true }).files.get('events/c-astral');
+  assert.ok(one instanceof BytesFile && one.bytes);
+  assert.equal(one.text, plain.files.get('events/c-astral').text);
+  assert.equal(one.bytes, undefined);
 });

@@ -6,6 +6,7 @@
 //
 // With probe.ts, the engine's only file-system code; both read, never write.
 
+import { isUtf8 } from 'node:buffer';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { compareCodePoints } from './py';
@@ -31,6 +32,12 @@ export interface ScanLimits {
    * server's reading thread sends this first, then reads the tree.
    */
   namesOnly?: boolean;
+  /**
+   * Files that are valid UTF-8 keep their bytes (BytesFile), decoded when first
+   * asked for: the server's reading thread posts them as bytes, and the server
+   * decodes a part's at once (scanPack.ts packFiles).
+   */
+  keepBytes?: boolean;
   /**
    * Folder listings (decoded and sorted) by archive path. A folder found here
    * is taken out and not listed again; one listed is put in. hcron-check
@@ -98,6 +105,25 @@ export interface ScannedFile {
   truncated?: boolean;
   mtimeMs: number;
   size: number;
+}
+
+/** A file that is valid UTF-8, its text decoded when first asked for (then its bytes go). */
+export class BytesFile implements ScannedFile {
+  private decoded?: string;
+  constructor(
+    /** Undefined once decoded. */
+    public bytes: Uint8Array | undefined,
+    readonly size: number,
+    readonly mtimeMs: number,
+    readonly truncated: boolean,
+  ) {}
+  get text(): string {
+    if (this.decoded === undefined) {
+      this.decoded = decoder.decode(this.bytes!);
+      this.bytes = undefined;
+    }
+    return this.decoded;
+  }
 }
 
 export interface ScanResult extends TreeInput {
@@ -255,17 +281,22 @@ interface TakenRead {
 }
 
 /** The read of `arc` in walk order; `inodes`: first name of each multi-name file so far. */
-function takeRead(r: RawRead, arc: string, inodes: Map<string, string>, maxFileBytes: number): TakenRead {
+function takeRead(r: RawRead, arc: string, inodes: Map<string, string>, maxFileBytes: number, keepBytes = false): TakenRead {
   if (r.k === 'vanished') return { problem: vanishedProblem(arc, r.error) };
   if (r.k === 'failed') return { stop: { path: arc, message: `cannot read file (${r.error}): hcron's reload stops here, everything after it in walk order is missing` } };
   if (r.k === 'other') return { member: { path: arc, kind: 'other', what: r.what } };
   const first = r.inode !== undefined ? inodes.get(r.inode) : undefined;
   if (first !== undefined && first !== arc) return { member: { path: arc, kind: 'hardlink', hardlinkOf: first } };
   if (r.inode !== undefined) inodes.set(r.inode, arc);
-  const d = decodeBytes(r.bytes);
+  let file: ScannedFile;
+  if (keepBytes && isUtf8(r.bytes)) file = new BytesFile(r.bytes, r.size, r.mtimeMs, r.truncated);
+  else {
+    const d = decodeBytes(r.bytes);
+    file = { text: d.text, invalidUtf8: d.invalidUtf8, truncated: r.truncated, mtimeMs: r.mtimeMs, size: r.size };
+  }
   return {
     member: { path: arc, kind: 'file' },
-    file: { text: d.text, invalidUtf8: d.invalidUtf8, truncated: r.truncated, mtimeMs: r.mtimeMs, size: r.size },
+    file,
     problem: r.truncated ? { path: arc, message: `${r.size} bytes, more than the cap of ${maxFileBytes}: only the first ${maxFileBytes} bytes were read, and its verdict is computed on them`, kind: 'max-file-bytes' } : undefined,
   };
 }
@@ -301,6 +332,7 @@ export function scanEventsDir(root: string, limits: ScanLimits = DEFAULT_LIMITS)
       arc,
       inodes,
       limits.maxFileBytes,
+      limits.keepBytes,
     );
     if (t.problem) problems.push(t.problem);
     if (t.stop) {
