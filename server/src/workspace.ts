@@ -444,7 +444,8 @@ export class TreeModel {
     const early = this.early && this.early.tree.config === this.config && this.early.usable(scan.members, scan.stoppedAt) ? this.early : undefined;
     this.early = undefined;
     if (early) {
-      for (const [name, v] of early.verdicts) if ((v === TAKEN ? this.indexed.get(name) : v)?.deps.some((d) => this.pendingContent.has(d))) early.verdicts.delete(name);
+      // (a pass over every verdict: ~40 ms at 100,000 events, after the read; only when a document was edited)
+      if (this.pendingContent.size) for (const [name, v] of early.verdicts) if ((v === TAKEN ? this.indexed.get(name) : v)?.deps.some((d) => this.pendingContent.has(d))) early.verdicts.delete(name);
       this.ctx.workBudget = early.budget; // what the early verdicts spent of the tree's budget is spent
     }
     this.takeScan(scan, early?.tree);
