@@ -156,3 +156,22 @@ test('keepBytes: parts decoded at once give the texts decoded one by one', () =>
   assert.equal(one.text, plain.files.get('events/c-astral').text);
   assert.equal(one.bytes, undefined);
 });
+
+// A part's files are keyed on the receiving side by its members' own path
+// strings (no second copy of each path), unless the files are not the part's
+// file members in order: then their paths travel with them.
+test("files keyed by the part's file members, or by their own paths when those differ", () => {
+  const scan = scanEventsDir(oddTree());
+  const packed = cloned(packScan(scan));
+  assert.equal(packed.files.paths, undefined);
+  const back = unpackScan(packed);
+  for (const m of back.members) if (m.kind === 'file') assert.ok(back.files.has(m.path), m.path);
+  const file = (text) => ({ text, mtimeMs: 1, size: text.length, truncated: false });
+  const members = [{ path: 'events/a', kind: 'file' }, { path: 'events/d', kind: 'dir' }, { path: 'events/d/b', kind: 'file' }];
+  const odd = new Map([['events/d/b', file('B')], ['events/a', file('A')]]);
+  const p = cloned(packPart({ members, files: odd }));
+  assert.ok(p.files.paths !== undefined);
+  assert.deepEqual(norm(unpackPart(p).files), norm(odd));
+  const fewer = cloned(packPart({ members, files: new Map([['events/a', file('A')]]) }));
+  assert.deepEqual(norm(unpackPart(fewer).files), [['events/a', { text: 'A', invalidUtf8: undefined, truncated: false, mtimeMs: 1, size: 1 }]]);
+});
