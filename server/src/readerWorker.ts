@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { probed, scanEventsDir, ScanLimits } from './engine/scan';
 import { ReadBeacon } from './readWatch';
-import { NamesSent, PackedPart, PackedScan, packMembers, packPart, packScan, transferOf } from './engine/scanPack';
+import { NamesSent, packMembers, packPart, packScan, transferOf } from './engine/scanPack';
 import type { ReaderJob, ReaderReply } from './treeReader';
 
 const beacon = new ReadBeacon(workerData.shared as SharedArrayBuffer);
@@ -27,7 +27,7 @@ parentPort!.on('message', (job: ReaderJob) => {
       }
       // what is read is posted in parts while the walk goes on: the server takes them in meanwhile (their members
       // as a count when they are the names'; texts as bytes, decoded there: scanPack.ts packFiles)
-      const post = (r: ReaderReply & { part?: PackedPart; scan?: PackedScan }) => parentPort!.postMessage(r, transferOf((r.part ?? r.scan)!));
+      const post = (r: ReaderReply) => parentPort!.postMessage(r, transferOf((r.part ?? r.scan)!));
       const limits: ScanLimits = { ...job.limits, probe: beacon, keepBytes: true, partSize: PART_SIZE, onPart: (part) => post({ id: job.id, part: packPart(part, names) }), listings };
       return post({ id: job.id, scan: packScan(scanEventsDir(job.path, limits), names) });
     } else {
