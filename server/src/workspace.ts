@@ -403,9 +403,17 @@ export class TreeModel {
     }
   }
 
+  /**
+   * Requests first: a turn for those that came, then until none is being answered (the reply of
+   * the last one goes out before the caller goes on); a client that never pauses waits MAX_WAIT_MS.
+   */
   private async afterRequests(): Promise<void> {
     await yieldNow();
-    await this.host.whenIdle?.(MAX_WAIT_MS);
+    const idle = this.host.whenIdle?.(MAX_WAIT_MS);
+    if (idle) {
+      await idle;
+      await yieldNow();
+    }
   }
 
   private async loadVerdicts(): Promise<void> {
@@ -444,7 +452,7 @@ export class TreeModel {
     const early = this.early && this.early.tree.config === this.config && this.early.usable(scan.members, scan.stoppedAt) ? this.early : undefined;
     this.early = undefined;
     if (early) {
-      // (a pass over every verdict: ~40 ms at 100,000 events, after the read; only when a document was edited)
+      // (a pass over every verdict: ~40 ms at 100,000 events, after the read; only when a document was opened or edited meanwhile)
       if (this.pendingContent.size) for (const [name, v] of early.verdicts) if ((v === TAKEN ? this.indexed.get(name) : v)?.deps.some((d) => this.pendingContent.has(d))) early.verdicts.delete(name);
       this.ctx.workBudget = early.budget; // what the early verdicts spent of the tree's budget is spent
     }
@@ -529,14 +537,7 @@ export class TreeModel {
         this.compact(names[i], open);
         if (performance.now() - slice > LINT_SLICE_MS) {
           progress?.report(Math.floor((i / names.length) * 100), `checked ${i}/${names.length} events`);
-          await yieldNow();
-          // requests first: none waits for more than one slice (the reply of the last one goes out before the next slice);
-          // a client that never pauses still gets a slice every MAX_WAIT_MS
-          const idle = this.host.whenIdle?.(MAX_WAIT_MS);
-          if (idle) {
-            await idle;
-            await yieldNow();
-          }
+          await this.afterRequests(); // none waits for more than one slice
           if (gen !== this.gen) return;
           open = this.host.openPaths?.(this) ?? open;
           this.lintOpen(seenOpen, open);

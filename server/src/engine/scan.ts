@@ -35,7 +35,7 @@ export interface ScanLimits {
   /**
    * Files that are valid UTF-8 keep their bytes (BytesFile), decoded when first
    * asked for: the server's reading thread posts them as bytes, and the server
-   * decodes a part's at once (scanPack.ts packFiles).
+   * decodes a part's at once (scanPack.ts unpackFiles).
    */
   keepBytes?: boolean;
   /**
@@ -119,7 +119,7 @@ export class BytesFile implements ScannedFile {
   ) {}
   get text(): string {
     if (this.decoded === undefined) {
-      this.decoded = decoder.decode(this.bytes!);
+      this.decoded = decodeUtf8(this.bytes!);
       this.bytes = undefined;
     }
     return this.decoded;
@@ -136,6 +136,9 @@ export interface ScanResult extends TreeInput {
 
 const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 const lossy = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
+
+/** Bytes known to be valid UTF-8 (isUtf8), as the scan decodes them: a BOM is kept (hcron reads it as part of the first line). */
+export const decodeUtf8 = (b: Uint8Array): string => decoder.decode(b);
 
 /** Length of the valid UTF-8 sequence starting at b[i], or 0 if none starts there. */
 export function utf8SeqLen(b: Uint8Array, i: number): number {

@@ -6,7 +6,7 @@
 // them, hashing every path into maps, was up to 1.6x slower: measured).
 
 import { isAscii } from 'node:buffer';
-import { BytesFile, RawRead, ScannedFile, ScanPart, ScanResult } from './scan';
+import { BytesFile, decodeUtf8, RawRead, ScannedFile, ScanPart, ScanResult } from './scan';
 import { Member, MemberKind, sameMember } from './tree';
 
 const KINDS: MemberKind[] = ['dir', 'file', 'symlink', 'hardlink', 'other'];
@@ -122,9 +122,6 @@ function sameOrder(paths: readonly string[], members: readonly Member[]): boolea
 /** What to transfer with a post of `p` (its bytes then belong to the receiver). */
 export const transferOf = (p: { files: PackedFiles }): ArrayBuffer[] => (p.files.bytes.byteLength ? [p.files.bytes.buffer as ArrayBuffer] : []);
 
-/** As the scan decodes (a BOM is kept: hcron reads it as part of the first line); the bytes are valid UTF-8, and valid UTF-8 decodes whole as it does piece by piece. */
-const UTF8 = new TextDecoder('utf-8', { ignoreBOM: true });
-
 /** The length in UTF-16 code units of valid UTF-8 `b`: a unit per character, two for one above U+FFFF. */
 function utf16Length(b: Uint8Array): number {
   if (isAscii(b)) return b.length;
@@ -142,7 +139,8 @@ export function unpackFiles(pk: PackedFiles, members: readonly Member[], into: M
   if (!n) return;
   const paths = pk.paths !== undefined ? (JSON.parse(pk.paths) as string[]) : members.filter((m) => m.kind === 'file').map((m) => m.path);
   if (paths.length !== n) throw new Error(`a part of ${n} files with ${paths.length} paths`);
-  const decoded = pk.bytes.length ? UTF8.decode(pk.bytes) : '';
+  // valid UTF-8 decodes whole as it does file by file
+  const decoded = pk.bytes.length ? decodeUtf8(pk.bytes) : '';
   const files: ScannedFile[] = [];
   for (let i = 0, at = 0, atBytes = 0; i < n; i++) {
     const len = pk.lengths[i];
