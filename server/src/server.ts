@@ -13,10 +13,12 @@ import {
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
   InitializeParams,
+  IPCMessageReader,
   InitializeResult,
   MessageType,
   ProposedFeatures,
   ShowMessageNotification,
+  StreamMessageReader,
   TextDocuments,
   TextDocumentSyncKind,
   WatchKind,
@@ -25,6 +27,8 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
 import { treeRootFor, treesFromSetting } from './discovery';
 import { METHODS } from './protocol';
+import { ipcSink, Outbox, streamSink } from './outbox';
+import { format } from 'node:util';
 import { Env, noteActivity, pathOfUri, Positions, whenIdle } from './features/common';
 import { registerCompletion, TRIGGER_CHARACTERS } from './features/completion';
 import { registerCustom } from './features/custom';
@@ -46,7 +50,18 @@ const VERSION = '0.1.0';
 
 if (!process.argv.some((a) => a === '--stdio' || a === '--node-ipc' || a.startsWith('--socket') || a.startsWith('--pipe'))) process.argv.push('--stdio');
 
-const connection = createConnection(ProposedFeatures.all);
+// stdio and node-ipc (what editors and the extension use): replies go out ahead of a load's bulk publications (outbox.ts)
+const stdio = process.argv.includes('--stdio');
+const outbox = stdio ? new Outbox(streamSink(process.stdout)) : process.argv.includes('--node-ipc') && process.send ? new Outbox(ipcSink(process)) : undefined;
+const connection = outbox ? createConnection(ProposedFeatures.all, stdio ? new StreamMessageReader(process.stdin) : new IPCMessageReader(process), outbox) : createConnection(ProposedFeatures.all);
+let shutdownReceived = false;
+if (stdio) {
+  // what createConnection does for --stdio itself: the client went away, and nothing else may write to stdout
+  const gone = () => process.exit(shutdownReceived ? 0 : 1);
+  process.stdin.on('end', gone);
+  process.stdin.on('close', gone);
+  for (const k of ['log', 'info', 'warn', 'error', 'debug', 'trace'] as const) console[k] = (...a: unknown[]) => void process.stderr.write(format(...a) + '\n');
+}
 const documents = new TextDocuments(TextDocument);
 
 const log = (m: string) => {
@@ -97,7 +112,7 @@ function enqueue(what: string, fn: () => void | Promise<void>): void {
 }
 
 const positions = new Positions(() => env);
-const publisher = new DiagnosticsPublisher(() => env, positions);
+const publisher = new DiagnosticsPublisher(() => env, positions, outbox && ((send) => outbox.inBulk(send)));
 
 let treesChangedTimer: NodeJS.Timeout | undefined;
 const host: WorkspaceHost = {
@@ -350,6 +365,7 @@ connection.onExit(() => {
 });
 
 connection.onShutdown(() => {
+  shutdownReceived = true;
   for (const list of watchers.values()) closeWatchers(list);
   watchers.clear();
 });

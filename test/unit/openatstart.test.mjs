@@ -9,27 +9,16 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { createRequire } from 'node:module';
-import * as esbuild from 'esbuild';
 import { generateRealistic } from '../bench/gen-realistic.mjs';
-import { cli, repo, tmpdir } from '../helpers/trees.mjs';
+import { cli, tmpdir } from '../helpers/trees.mjs';
+import { bundleModule } from '../helpers/bundle.mjs';
 
-const require = createRequire(import.meta.url);
 let m;
 let dir;
 
 before(async () => {
   dir = tmpdir('hcron-openatstart-');
-  const out = path.join(dir, 'openAtStart.cjs');
-  await esbuild.build({
-    stdin: { contents: "export * from './server/src/openAtStart'; export * from './server/src/settings'; export { syncNearFs } from './server/src/engine/probe';", resolveDir: repo, loader: 'ts' },
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    outfile: out,
-    logLevel: 'warning',
-  });
-  m = require(out);
+  m = await bundleModule("export * from './server/src/openAtStart'; export * from './server/src/settings'; export { syncNearFs } from './server/src/engine/probe';", dir, 'openAtStart');
 });
 after(() => fs.rmSync(dir, { recursive: true, force: true }));
 

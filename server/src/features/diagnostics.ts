@@ -9,12 +9,16 @@
 import type { Finding } from '../engine/lint';
 import { type FindingPlaces, toDiagnostic } from '../findingDiagnostic';
 import type { TreeModel } from '../workspace';
-import { pathOfUri, type Env, type Positions } from './common';
+import { pathOfUri, whenIdle, type Env, type Positions } from './common';
 
 export const DEBOUNCE_MS = 50;
 export const MAX_FILES = 5000;
 /** Above this many closed files in one change, they are published in slices. */
 const SLICE_FILES = 100;
+/** A slice of that publication works this long (a request waits at most about that)... */
+const SLICE_MS = 3;
+/** ... and the next waits at most this long for a quiet moment (none during a burst of hovers). */
+const MAX_WAIT_MS = 100;
 
 /** A tree's places, through the server's Positions. */
 export function placesOf(model: TreeModel, positions: Positions): FindingPlaces {
@@ -45,6 +49,8 @@ export class DiagnosticsPublisher {
   constructor(
     private readonly env: () => Env,
     private readonly positions: Positions,
+    /** Publications sent inside it wait for every other message (outbox.ts); a connection without it sends them in order. */
+    private readonly bulk: <T>(send: () => T) => T = (send) => send(),
   ) {}
 
   /** Findings of these files changed; `force`: publish even if unchanged (the edited document). */
@@ -73,20 +79,24 @@ export class DiagnosticsPublisher {
   private drainBacklog(): void {
     if (this.draining) return;
     this.draining = true;
+    // a turn for the requests that came, then a quiet moment
+    const next = () => setImmediate(() => void (whenIdle(MAX_WAIT_MS) ?? Promise.resolve()).then(step));
     const step = () => {
       const t = performance.now();
-      while (this.head < this.backlog.length && performance.now() - t < 10) {
-        const { model, archive } = this.backlog[this.head++];
-        this.schedule(model, archive);
-      }
-      if (this.head < this.backlog.length) setImmediate(step);
+      this.bulk(() => {
+        while (this.head < this.backlog.length && performance.now() - t < SLICE_MS) {
+          const { model, archive } = this.backlog[this.head++];
+          this.schedule(model, archive);
+        }
+      });
+      if (this.head < this.backlog.length) next();
       else {
         this.backlog = [];
         this.head = 0;
         this.draining = false;
       }
     };
-    setImmediate(step);
+    next();
   }
 
   /** Whether anything was published for this URI (features/startup.ts publishes only before that). */
