@@ -10,7 +10,7 @@
 
 import { isUtf8 } from 'node:buffer';
 import { parentPort, workerData } from 'node:worker_threads';
-import { probed, RawRead, readRaw } from '../engine/scan';
+import { decodeBytes, probed, RawRead, readRaw } from '../engine/scan';
 import { forEachRead, PackedReads, packReads, unpackMembers } from '../engine/scanPack';
 import { Contents, estimateSteps, SnapshotEstimate } from '../engine/snapshot';
 import { ReadBeacon } from '../readWatch';
@@ -20,7 +20,6 @@ const job = workerData as ReadJob;
 const port = parentPort!;
 const post = (m: ScanMessage, transfer: ArrayBuffer[] = []) => port.postMessage(m, transfer);
 const probe = job.beacon ? new ReadBeacon(job.beacon, 1) : undefined;
-const lossy = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
 
 /** [next file to read, ESTIMATE_MADE once the estimate no longer needs the main thread's reads]. */
 let shared: Int32Array | undefined;
@@ -38,7 +37,7 @@ let estimated = false;
 function take(pk: PackedReads): void {
   if (estimated) return;
   forEachRead(pk, (i, r) => {
-    if (r.k === 'file') bytes[i] = isUtf8(r.bytes) ? r.bytes : Buffer.from(lossy.decode(r.bytes));
+    if (r.k === 'file') bytes[i] = isUtf8(r.bytes) ? r.bytes : Buffer.from(decodeBytes(r.bytes).text);
     else bytes[i] = new Uint8Array(0); // the tree as read is not the names': the main thread reads it again, the estimate is not used
   });
 }

@@ -17,8 +17,12 @@ export const MAX_FILES = 5000;
 const SLICE_FILES = 100;
 /** A slice of that publication works this long (a request waits at most about that)... */
 const SLICE_MS = 3;
-/** ... and the next waits at most this long for a quiet moment (none during a burst of hovers). */
-const MAX_WAIT_MS = 100;
+/**
+ * ... and the next waits for a quiet moment, at most this long: during a burst of requests a
+ * slice a second (each slice's publications cost the client time to read, and the collector
+ * time, that the requests' replies would wait for; measured in docs/performance.md).
+ */
+const MAX_WAIT_MS = 1000;
 
 /** A tree's places, through the server's Positions. */
 export function placesOf(model: TreeModel, positions: Positions): FindingPlaces {
