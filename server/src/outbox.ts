@@ -21,7 +21,7 @@ export interface Sink {
 }
 
 /** A message as the base protocol frames it (a header, then the JSON). */
-export const frame = (m: Message): string => {
+const frame = (m: Message): string => {
   const json = JSON.stringify(m);
   return `Content-Length: ${Buffer.byteLength(json, 'utf8')}\r\n\r\n${json}`;
 };

@@ -132,6 +132,20 @@ function sameFindings(a: Finding[] | undefined, b: Finding[] | undefined): boole
 
 const yieldNow = () => new Promise<void>((r) => setImmediate(r));
 
+/**
+ * Background work gives way to requests: a turn for those that came, then until none is being
+ * answered (`whenIdle`: features/common.ts) and a turn for the reply of the last one to go out; a
+ * client that never pauses waits `maxMs`.
+ */
+export async function afterRequests(whenIdle: ModelHost['whenIdle'], maxMs: number): Promise<void> {
+  await yieldNow();
+  const idle = whenIdle?.(maxMs);
+  if (idle) {
+    await idle;
+    await yieldNow();
+  }
+}
+
 /** HCRON_WHOLE_JUDGEMENTS=1 keeps every judgement whole (~9 KB an event more): to compare answers with compact ones. */
 const KEEP_WHOLE = process.env.HCRON_WHOLE_JUDGEMENTS === '1';
 
@@ -403,17 +417,8 @@ export class TreeModel {
     }
   }
 
-  /**
-   * Requests first: a turn for those that came, then until none is being answered (the reply of
-   * the last one goes out before the caller goes on); a client that never pauses waits MAX_WAIT_MS.
-   */
-  private async afterRequests(): Promise<void> {
-    await yieldNow();
-    const idle = this.host.whenIdle?.(MAX_WAIT_MS);
-    if (idle) {
-      await idle;
-      await yieldNow();
-    }
+  private afterRequests(): Promise<void> {
+    return afterRequests(this.host.whenIdle, MAX_WAIT_MS);
   }
 
   private async loadVerdicts(): Promise<void> {

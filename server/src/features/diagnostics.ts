@@ -8,7 +8,7 @@
 
 import type { Finding } from '../engine/lint';
 import { type FindingPlaces, toDiagnostic } from '../findingDiagnostic';
-import type { TreeModel } from '../workspace';
+import { afterRequests, type TreeModel } from '../workspace';
 import { pathOfUri, whenIdle, type Env, type Positions } from './common';
 
 export const DEBOUNCE_MS = 50;
@@ -83,8 +83,7 @@ export class DiagnosticsPublisher {
   private drainBacklog(): void {
     if (this.draining) return;
     this.draining = true;
-    // a turn for the requests that came, then a quiet moment
-    const next = () => setImmediate(() => void (whenIdle(MAX_WAIT_MS) ?? Promise.resolve()).then(step));
+    const next = () => void afterRequests(whenIdle, MAX_WAIT_MS).then(step);
     const step = () => {
       const t = performance.now();
       this.bulk(() => {
