@@ -86,12 +86,20 @@ export class RecentJudgements {
   private readonly m = new Map<CompactJudgement, Judgement>();
   constructor(private readonly max = 1024) {}
 
-  get(c: CompactJudgement, judge: () => Judgement): Judgement {
+  /** The most recent one: asked again and again by one request (each getter of a CompactJudgement asks). */
+  private last: CompactJudgement | undefined;
+  private lastJ: Judgement | undefined;
+
+  /** `judge` made once by the owner: every getter of a CompactJudgement comes here (no closure per call). */
+  get(c: CompactJudgement, judge: Rejudge): Judgement {
+    if (c === this.last) return this.lastJ!;
     let j = this.m.get(c);
     if (j) this.m.delete(c);
-    else j = judge();
+    else j = judge(c);
     this.m.set(c, j);
     if (this.m.size > this.max) this.m.delete(this.m.keys().next().value!);
+    this.last = c;
+    this.lastJ = j;
     return j;
   }
 
@@ -102,5 +110,6 @@ export class RecentJudgements {
 
   clear(): void {
     this.m.clear();
+    this.last = this.lastJ = undefined;
   }
 }

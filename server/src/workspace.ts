@@ -202,7 +202,8 @@ export class TreeModel {
   private readonly js = new Map<string, Judgement>();
   /** Compact judgements asked for lately, judged again. */
   private readonly recent = new RecentJudgements();
-  private readonly rejudge: Rejudge = (c) => this.recent.get(c, () => this.judgeAgain(c));
+  private readonly judgeAgainFn: Rejudge = (c) => this.judgeAgain(c);
+  private readonly rejudge: Rejudge = (c) => this.recent.get(c, this.judgeAgainFn);
   /** Each event's index in load order, made on first use (a map of 100,000 names costs ~40 ms; the first diagnostics do not need it). */
   private orderMap?: Map<string, number>;
   private get order(): Map<string, number> {

@@ -127,6 +127,23 @@ describe('the pieces of the status-only path', () => {
     assert.ok(taken > 1000, `the fast path took only ${taken} of 5000 values`);
   });
 
+  test('evalAssignments (the fast path where no info is asked for) gives what it gives with info, with the same work', () => {
+    const arb = fc.array(fc.tuple(fc.constantFrom('X', 'Y', 'Z', 'W', 'HCRON_EVENT_NAME'), fc.array(fc.constantFrom(...REF_PIECES), { maxLength: 12 }).map((a) => a.join(''))), { maxLength: 8 });
+    fc.assert(
+      fc.property(arb, fc.integer({ min: 0, max: 200 }), (pairs, left) => {
+        const as = pairs.map(([name, value]) => ({ name, value }));
+        const v1 = new Map(VARS);
+        const v2 = new Map(VARS);
+        const b1 = { left };
+        const b2 = { left };
+        assert.deepEqual(engine.evalAssignments(as, v1, undefined, b1), engine.evalAssignments(as, v2, [], b2), JSON.stringify(pairs));
+        assert.deepEqual([...v1], [...v2]);
+        assert.equal(b1.left, b2.left);
+      }),
+      { seed: SEED, numRuns: 3000 },
+    );
+  });
+
   test('substituteSimple declines where the work budget runs out, and agrees where it does not', () => {
     const vars = new Map([['X', 'ab:'.repeat(5000)]]);
     const value = Array.from({ length: 100 }, (_, i) => `$X[${i}]`).join('-');

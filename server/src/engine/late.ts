@@ -47,6 +47,7 @@ function shiftedUtc(d: Date): Date {
 }
 
 export function selfChain(chain: string): string {
+  if (chain.indexOf(':') < 0) return chain;
   const names = chain.split(':');
   const last = names[names.length - 1];
   let k = names.length;
@@ -54,32 +55,57 @@ export function selfChain(chain: string): string {
   return names.slice(k).reverse().join(':');
 }
 
-export const TIME_VARIABLES = ['ACTIVATE', 'SCHEDULE', 'QUEUE'].flatMap((w) => [`HCRON_${w}_DATETIME`, `HCRON_${w}_DATETIME_UTC`, `HCRON_${w}_EPOCHTIME`, `HCRON_${w}_EPOCHTIME_UTC`]);
+/** hcron's three times of a run (all the activation time here: schedule = queue = activation). */
+const TIMES = ['ACTIVATE', 'SCHEDULE', 'QUEUE'];
+export const TIME_VARIABLES = TIMES.flatMap((w) => [`HCRON_${w}_DATETIME`, `HCRON_${w}_DATETIME_UTC`, `HCRON_${w}_EPOCHTIME`, `HCRON_${w}_EPOCHTIME_UTC`]);
 export const JOB_VARIABLES = ['HCRON_JOBID', 'HCRON_JOBGID', 'HCRON_PJOBID'];
 export const LATE_ONLY_VARIABLES = ['HCRON_TRIGGER_NAME', 'HCRON_TRIGGER_ORIGIN', ...JOB_VARIABLES, ...TIME_VARIABLES];
 
-/** Event.get_varinfo(job): the late pass's built-ins, in hcron's insertion order. */
-export function lateBuiltins(name: string, run: RunContext): VarTable {
-  const v: VarTable = new Map<string, string | null>([
-    ['when_year', '*'],
-    ['template_name', null],
-    ['HCRON_EVENT_CHAIN', run.chain],
-    ['HCRON_EVENT_NAME', name],
-    ['HCRON_HOST_NAME', run.hostName],
-    ['HCRON_SERVER_NAME', run.serverName],
-    ['HCRON_SELF_CHAIN', selfChain(run.chain)],
-  ]);
+/** The editor's placeholders for the time- and job-dependent built-ins. */
+const PLACEHOLDERS: readonly [string, string][] = [
+  ...JOB_VARIABLES.map((k): [string, string] => [k, '<job id>']),
+  ...TIMES.flatMap((w): [string, string][] => {
+    const l = w.toLowerCase();
+    return [
+      [`HCRON_${w}_DATETIME`, `<${l} time>`],
+      [`HCRON_${w}_DATETIME_UTC`, `<${l} time, UTC>`],
+      [`HCRON_${w}_EPOCHTIME`, `<${l} epoch>`],
+      [`HCRON_${w}_EPOCHTIME_UTC`, `<${l} epoch, UTC>`],
+    ];
+  }),
+];
+
+/** The built-ins that depend on the event and the run, in hcron's insertion order (the job's and the times' follow). */
+function setRunBuiltins(v: VarTable, name: string, run: RunContext): VarTable {
+  v.set('when_year', '*');
+  v.set('template_name', null);
+  v.set('HCRON_EVENT_CHAIN', run.chain);
+  v.set('HCRON_EVENT_NAME', name);
+  v.set('HCRON_HOST_NAME', run.hostName);
+  v.set('HCRON_SERVER_NAME', run.serverName);
+  v.set('HCRON_SELF_CHAIN', selfChain(run.chain));
   const origin = run.trigger === 'clock' || run.trigger === 'immediate' ? 'hcron-scheduler' : run.trigger === 'ondemand' ? `${run.user}@${run.serverName}` : name;
   v.set('HCRON_TRIGGER_NAME', run.trigger);
   v.set('HCRON_TRIGGER_ORIGIN', origin);
-  const job = run.placeholders ? '<job id>' : run.jobId ?? (BigInt(Math.floor(Date.now() / 1000)) << 16n).toString(16);
+  return v;
+}
+
+/** Event.get_varinfo(job): the late pass's built-ins, in hcron's insertion order. */
+export function lateBuiltins(name: string, run: RunContext): VarTable {
+  const v = setRunBuiltins(new Map(), name, run);
+  if (run.placeholders) {
+    // (a copy of a table made once allocates more: new Map(map) goes through the iterator)
+    for (const [k, x] of PLACEHOLDERS) v.set(k, x);
+    return v;
+  }
+  const job = run.jobId ?? (BigInt(Math.floor(Date.now() / 1000)) << 16n).toString(16);
   for (const k of JOB_VARIABLES) v.set(k, job);
   const utc = shiftedUtc(run.at);
-  for (const w of ['ACTIVATE', 'SCHEDULE', 'QUEUE']) {
-    v.set(`HCRON_${w}_DATETIME`, run.placeholders ? `<${w.toLowerCase()} time>` : hcronDatetime(run.at));
-    v.set(`HCRON_${w}_DATETIME_UTC`, run.placeholders ? `<${w.toLowerCase()} time, UTC>` : hcronDatetime(utc));
-    v.set(`HCRON_${w}_EPOCHTIME`, run.placeholders ? `<${w.toLowerCase()} epoch>` : epoch(run.at));
-    v.set(`HCRON_${w}_EPOCHTIME_UTC`, run.placeholders ? `<${w.toLowerCase()} epoch, UTC>` : epoch(utc));
+  for (const w of TIMES) {
+    v.set(`HCRON_${w}_DATETIME`, hcronDatetime(run.at));
+    v.set(`HCRON_${w}_DATETIME_UTC`, hcronDatetime(utc));
+    v.set(`HCRON_${w}_EPOCHTIME`, epoch(run.at));
+    v.set(`HCRON_${w}_EPOCHTIME_UTC`, epoch(utc));
   }
   return v;
 }

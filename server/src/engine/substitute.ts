@@ -331,7 +331,8 @@ export function evalAssignments(assignments: readonly { name: string; value: str
   for (let i = 0; i < assignments.length; i++) {
     const a = assignments[i];
     const inf: SubstituteInfo | undefined = info ? (info[i] = {}) : undefined;
-    const v = substitute(a.value, vars, inf, budget);
+    // without info to fill, the usual values take the fast path (a hover runs this once per way to run)
+    const v = (inf ? null : substituteSimple(a.value, vars, budget)) ?? substitute(a.value, vars, inf, budget);
     vars.set(a.name, v);
     out.push(v);
   }

@@ -9,11 +9,11 @@ import { fileRange, LogicalLine } from '../engine/lines';
 import { lateBuiltins, RunContext, LATE_ONLY_VARIABLES } from '../engine/late';
 import { chainTarget, definitionOf, dropText, lineCol, nearestField, whenSets } from '../engine/lint';
 import { basename, pyStrip } from '../engine/py';
-import { EVENT_WORK_BUDGET, evalAssignments, substitute, VarTable, WorkBudget } from '../engine/substitute';
+import { EVENT_WORK_BUDGET, evalAssignments, substitute, substituteSimple, VarTable, WorkBudget } from '../engine/substitute';
 
 /** Substitution work one hover may do in all (it evaluates once per way to run; a glob over a 1 MB value costs millions of steps). */
 let requestBudget: WorkBudget | undefined;
-const sub = (v: string, vars: VarTable) => substitute(v, vars, undefined, requestBudget);
+const sub = (v: string, vars: VarTable) => (requestBudget && substituteSimple(v, vars, requestBudget)) ?? substitute(v, vars, undefined, requestBudget);
 const evalAll = (as: readonly { name: string; value: string }[], vars: VarTable) => evalAssignments(as, vars, undefined, requestBudget);
 import { nameOf } from '../engine/tree';
 import { describeWhen, evalWhen, expireSeconds, isWhenField, nextRuns, WhenSet, WHEN_RANGES } from '../engine/when';
@@ -96,16 +96,15 @@ export function waysToRun(doc: Doc, opts: HoverOptions, limit = Infinity): { way
   for (const n of names) {
     const jn = n === doc.j.ref.name ? doc.j : state.judgement(n);
     if (!jn) continue;
-    const reason = reasonOf(doc, jn);
     const link = jn.ref.links ? ' (symlink)' : '';
     if (!jn.runnable) {
-      notes.push(`${inlineCode(n)}${link}: rejected (${reason}): hcron keeps no definition, so it never runs (chaining to it logs "was rejected").`);
+      notes.push(`${inlineCode(n)}${link}: rejected (${reasonOf(doc, jn)}): hcron keeps no definition, so it never runs (chaining to it logs "was rejected").`);
       continue;
     }
     if (status(jn.type) === 'accepted') {
       if (ways.length < limit) ways.push({ label: `${inlineCode(n)}${link} by the clock`, j: jn, run: { ...base, trigger: 'clock', chain: n } });
       built++;
-    } else notes.push(`${inlineCode(n)}${link} is not scheduled by the clock (rejected: ${reason}).`);
+    } else notes.push(`${inlineCode(n)}${link} is not scheduled by the clock (rejected: ${reasonOf(doc, jn)}).`);
     if (ways.length >= limit) continue;
     for (const c of callersOf(state, [n], true, limit - ways.length)) {
       const trigger = c.field === 'failover_event' ? 'failover' : 'next';

@@ -251,11 +251,12 @@ export function* callersSteps(state: LintState, names: Iterable<string>, runnabl
     if ((++n & (STEP - 1)) === 0) yield;
     const cj = state.judgement(candidates ? candidates[i] : state.tree.events[i].name);
     if (!cj || (runnableOnly && !cj.runnable)) continue;
+    const as = cj.assignments; // once: a compact judgement's getter looks the whole one up each time
     for (const field of ['next_event', 'failover_event'] as const) {
       let a: Assignment | undefined;
-      for (let k = cj.assignments.length - 1; k >= 0; k--)
-        if (cj.assignments[k].name === field) {
-          a = cj.assignments[k];
+      for (let k = as.length - 1; k >= 0; k--)
+        if (as[k].name === field) {
+          a = as[k];
           break;
         }
       if (!a) continue;
