@@ -84,18 +84,21 @@ export class CompactJudgement implements Judgement {
 /** The last `max` re-judged events, most recent last (a Map keeps insertion order). */
 export class RecentJudgements {
   private readonly m = new Map<CompactJudgement, Judgement>();
-  constructor(private readonly max = 1024) {}
+  /** `judge`: a compact judgement judged whole again (every getter of a CompactJudgement comes here: one function, no closure per call). */
+  constructor(
+    private readonly judge: Rejudge,
+    private readonly max = 1024,
+  ) {}
 
   /** The most recent one: asked again and again by one request (each getter of a CompactJudgement asks). */
   private last: CompactJudgement | undefined;
   private lastJ: Judgement | undefined;
 
-  /** `judge` made once by the owner: every getter of a CompactJudgement comes here (no closure per call). */
-  get(c: CompactJudgement, judge: Rejudge): Judgement {
+  get(c: CompactJudgement): Judgement {
     if (c === this.last) return this.lastJ!;
     let j = this.m.get(c);
     if (j) this.m.delete(c);
-    else j = judge(c);
+    else j = this.judge(c);
     this.m.set(c, j);
     if (this.m.size > this.max) this.m.delete(this.m.keys().next().value!);
     this.last = c;

@@ -201,9 +201,8 @@ export class TreeModel {
   /** Judgement by event name: whole for open documents and capped events, else compact (see compactJudgement.ts). */
   private readonly js = new Map<string, Judgement>();
   /** Compact judgements asked for lately, judged again. */
-  private readonly recent = new RecentJudgements();
-  private readonly judgeAgainFn: Rejudge = (c) => this.judgeAgain(c);
-  private readonly rejudge: Rejudge = (c) => this.recent.get(c, this.judgeAgainFn);
+  private readonly recent = new RecentJudgements((c) => this.judgeAgain(c));
+  private readonly rejudge: Rejudge = (c) => this.recent.get(c);
   /** Each event's index in load order, made on first use (a map of 100,000 names costs ~40 ms; the first diagnostics do not need it). */
   private orderMap?: Map<string, number>;
   private get order(): Map<string, number> {

@@ -16,6 +16,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateRealistic } from './gen-realistic.mjs';
 import { startServer } from '../lsp/helpers.mjs';
+import { pct } from './lsp-bench.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const argv = process.argv.slice(2);
@@ -70,8 +71,7 @@ async function session(server, alloc) {
   const gcs = fs.existsSync(gcLog) ? fs.readFileSync(gcLog, 'utf8').split('\n').filter(Boolean).map((l) => l.split(' ').map(Number)) : [];
   const [t0, t1] = [rows[0][0], rows[rows.length - 1][1]];
   const during = gcs.filter(([t]) => t >= t0 && t <= t1);
-  const ms = rows.map(([a, b]) => (b - a) / 1000).sort((x, y) => x - y);
-  const q = (p) => ms[Math.min(ms.length - 1, Math.floor(p * ms.length))];
+  const ms = rows.map(([a, b]) => (b - a) / 1000);
   const met = rows.filter(([a, b]) => gcs.some(([t, , d]) => t < b && t + d * 1000 > a)).length;
   const byKind = {};
   for (const [, k, d] of during) {
@@ -80,7 +80,7 @@ async function session(server, alloc) {
     byKind[n][0]++;
     byKind[n][1] += d;
   }
-  const out = { p50: q(0.5), p95: q(0.95), max: ms[ms.length - 1], met, byKind };
+  const out = { p50: pct(ms, 50), p95: pct(ms, 95), max: Math.max(...ms), met, byKind };
   if (prof && fs.existsSync(prof)) out.alloc = allocUnder(JSON.parse(fs.readFileSync(prof, 'utf8')), 'hoverAt');
   return out;
 }

@@ -147,6 +147,11 @@ export function scanReferences(value: string): { refs: RefSpan[]; stoppedAt?: nu
 /** hcron_variable_substitution: the value with every reference replaced. */
 export function substitute(value: string, vars: VarTable, info?: SubstituteInfo, budget?: WorkBudget): string {
   if (value.indexOf('$') < 0 && value.indexOf('#') < 0) return value;
+  // without info to fill, the usual values take the fast path: same result, same work (a hover runs the late pass once per way to run)
+  if (!info && budget) {
+    const fast = substituteSimple(value, vars, budget);
+    if (fast !== null) return fast;
+  }
   const { refs } = scanReferences(value);
   if (refs.length === 0) return value;
   const limit = budget ? Math.min(WORK_BUDGET, Math.max(WORK_FLOOR, budget.left)) : WORK_BUDGET;
@@ -331,8 +336,7 @@ export function evalAssignments(assignments: readonly { name: string; value: str
   for (let i = 0; i < assignments.length; i++) {
     const a = assignments[i];
     const inf: SubstituteInfo | undefined = info ? (info[i] = {}) : undefined;
-    // without info to fill, the usual values take the fast path (a hover runs this once per way to run)
-    const v = (inf ? null : substituteSimple(a.value, vars, budget)) ?? substitute(a.value, vars, inf, budget);
+    const v = substitute(a.value, vars, inf, budget);
     vars.set(a.name, v);
     out.push(v);
   }

@@ -9,11 +9,11 @@ import { fileRange, LogicalLine } from '../engine/lines';
 import { lateBuiltins, RunContext, LATE_ONLY_VARIABLES } from '../engine/late';
 import { chainTarget, definitionOf, dropText, lineCol, nearestField, whenSets } from '../engine/lint';
 import { basename, pyStrip } from '../engine/py';
-import { EVENT_WORK_BUDGET, evalAssignments, substitute, substituteSimple, VarTable, WorkBudget } from '../engine/substitute';
+import { EVENT_WORK_BUDGET, evalAssignments, substitute, VarTable, WorkBudget } from '../engine/substitute';
 
 /** Substitution work one hover may do in all (it evaluates once per way to run; a glob over a 1 MB value costs millions of steps). */
 let requestBudget: WorkBudget | undefined;
-const sub = (v: string, vars: VarTable) => (requestBudget && substituteSimple(v, vars, requestBudget)) ?? substitute(v, vars, undefined, requestBudget);
+const sub = (v: string, vars: VarTable) => substitute(v, vars, undefined, requestBudget);
 const evalAll = (as: readonly { name: string; value: string }[], vars: VarTable) => evalAssignments(as, vars, undefined, requestBudget);
 import { nameOf } from '../engine/tree';
 import { describeWhen, evalWhen, expireSeconds, isWhenField, nextRuns, WhenSet, WHEN_RANGES } from '../engine/when';
