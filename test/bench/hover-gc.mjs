@@ -43,7 +43,7 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'hcron-hover-gc-logs-'));
 
 async function session(server, alloc) {
   const gcLog = path.join(tmp, `gc-${process.hrtime.bigint()}.log`);
-  const prof = alloc ? path.join(tmp, 'alloc.heapprofile') : undefined;
+  const prof = alloc ? path.join(tmp, `alloc-${process.hrtime.bigint()}.heapprofile`) : undefined; // one a session: a second session found the first's and read it
   process.env.HCRON_SERVER_BIN = server;
   process.env.HCRON_GC_LOG = gcLog;
   if (prof) process.env.HCRON_ALLOC_PROFILE = prof;

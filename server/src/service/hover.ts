@@ -182,15 +182,16 @@ function lateValueBlock(doc: Doc, a: Assignment, opts: HoverOptions): string {
     } else if (field === 'command') body += codeBlock(value, 'sh');
     else body += `${inlineCode(value)}`;
     if (!overridden) {
-      // the rest of the late pass on the same table (the note reads the final values): one pass per way, not two
-      evalAll(w.j.assignments.slice(k + 1), vars);
+      // only notify_subject's note reads other fields' final values (as_user, host): the rest of the late pass on
+      // the same table for it alone (it was run for every field: a tenth of what a hover on notify_message allocated)
+      if (field === 'notify_subject') evalAll(w.j.assignments.slice(k + 1), vars);
       body += fieldNote(doc, w, field, value, vars);
     } else body += `\n\n*overridden later in the event: hcron uses the last ${field}.*`;
     return body;
   });
 }
 
-/** What hcron does with the final value of a field in one run; `vars`: the run's late table after every assignment. */
+/** What hcron does with the final value of a field in one run; `vars`: the run's late table, after every assignment for notify_subject. */
 function fieldNote(doc: Doc, w: Way, field: string, value: string, vars: VarTable): string {
   const get = (n: string) => vars.get(n) ?? undefined;
   switch (field) {
