@@ -7,14 +7,14 @@
 // mount is back); or "errno": the code the matching opens fail with at once
 // (EACCES: a file made unreadable, ENOENT: one deleted after the listing)}.
 // "match" is looked for below the last folder made by mkdtemp for a test
-// (hcron-test-XXXXXX, hcron-tests-XXXXXX, ...): its random letters once held
+// (hcron-test-XXXXXX, hcron-lsp-trees-XXXXXX, ...): its random letters once held
 // "a7", and every read of the tree hung.
 'use strict';
 const fs = require('node:fs');
 const { match, fifo, sleepMs, armed, errno } = JSON.parse(process.env.HCRON_TEST_HANG);
 const real = { openSync: fs.openSync, readdirSync: fs.readdirSync, lstatSync: fs.lstatSync, readFileSync: fs.readFileSync };
 const block = fifo ? () => fs.closeSync(real.openSync(fifo, 'r')) : () => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, sleepMs);
-const belowTmp = (p) => String(p).replace(/^.*[\\/]hcron-[a-z]+-[A-Za-z0-9]{6}(?=[\\/]|$)/, '');
+const belowTmp = (p) => String(p).replace(/^.*[\\/]hcron-[a-z-]+-[A-Za-z0-9]{6}(?=[\\/]|$)/, '');
 const fail = (name, p) => Object.assign(new Error(`${errno}: injected by hang-fs.cjs, ${name} '${p}'`), { code: errno });
 for (const [name, f] of Object.entries(real))
   fs[name] = function (p, ...rest) {
