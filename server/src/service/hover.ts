@@ -182,18 +182,17 @@ function lateValueBlock(doc: Doc, a: Assignment, opts: HoverOptions): string {
     } else if (field === 'command') body += codeBlock(value, 'sh');
     else body += `${inlineCode(value)}`;
     if (!overridden) {
-      // only notify_subject's note reads other fields' final values (as_user, host): the rest of the late pass on
-      // the same table for it alone (it was run for every field: a tenth of what a hover on notify_message allocated)
-      if (field === 'notify_subject') evalAll(w.j.assignments.slice(k + 1), vars);
-      body += fieldNote(doc, w, field, value, vars);
+      // the rest of the late pass on the same table, run only for a note that reads the final values (it was run for
+      // every field: a tenth of what a hover on notify_message allocated)
+      const final = () => (evalAll(w.j.assignments.slice(k + 1), vars), vars);
+      body += fieldNote(doc, w, field, value, final);
     } else body += `\n\n*overridden later in the event: hcron uses the last ${field}.*`;
     return body;
   });
 }
 
-/** What hcron does with the final value of a field in one run; `vars`: the run's late table, after every assignment for notify_subject. */
-function fieldNote(doc: Doc, w: Way, field: string, value: string, vars: VarTable): string {
-  const get = (n: string) => vars.get(n) ?? undefined;
+/** What hcron does with the final value of a field in one run; `final()`: the run's late table after every assignment (computed on call). */
+function fieldNote(doc: Doc, w: Way, field: string, value: string, final: () => VarTable): string {
   switch (field) {
     case 'as_user':
       return value === '' ? ` — empty: runs as the event owner (${inlineCode(w.run.user)})` : '';
@@ -210,6 +209,8 @@ function fieldNote(doc: Doc, w: Way, field: string, value: string, vars: VarTabl
     }
     case 'notify_subject': {
       if (value.trim() !== '') return '';
+      const vars = final();
+      const get = (n: string) => vars.get(n) ?? undefined;
       const asUserRaw = get('as_user');
       const asUser = asUserRaw === '' ? w.run.user : asUserRaw ?? 'None';
       return ` — empty: hcron uses ${inlineCode(`hcron (${w.run.serverName}): "${w.j.ref.name}" executed at ${asUser}@${get('host') ?? 'None'}`)}`;
