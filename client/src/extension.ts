@@ -21,6 +21,7 @@ import { documentSelector, hcronSettings, openSavedDocuments } from './selector'
 import { StatusBar } from './statusBar';
 import { StatusSnapshot, StatusViewProvider } from './statusView';
 import { TreeStore } from './trees';
+import { SERVER_NODE_OPTIONS } from '../../server/src/launch';
 
 /** What activate() returns: used by the extension's tests, harmless for anyone else. */
 export interface HcronApi {
@@ -91,8 +92,8 @@ export async function activate(context: vscode.ExtensionContext, { activatedAt, 
   // the server opens no connection.
   const env: Record<string, string> = { NODE_EXTRA_CA_CERTS: '' };
   const serverOptions: ServerOptions = {
-    run: { module: serverModule, transport: TransportKind.ipc, options: { env } },
-    debug: { module: serverModule, transport: TransportKind.ipc, options: { env, execArgv: ['--nolazy', '--inspect=6019'] } },
+    run: { module: serverModule, transport: TransportKind.ipc, options: { env, execArgv: [...SERVER_NODE_OPTIONS] } },
+    debug: { module: serverModule, transport: TransportKind.ipc, options: { env, execArgv: [...SERVER_NODE_OPTIONS, '--nolazy', '--inspect=6019'] } },
   };
   const watchers = [
     vscode.workspace.createFileSystemWatcher('**/.hcron/*/events/**'),

@@ -7,7 +7,8 @@
 // more session whose allocations under the hover are sampled (KB a hover, and where).
 //
 //   node test/bench/hover-gc.mjs [--events 100000] [--sessions 3] [--hovers 200] [--alloc]
-//        [--server dist/server.js --server /other/build/dist/server.js]  (builds interleaved)
+//        [--server dist/server.js --server /other/build/dist/server.js]  (builds interleaved;
+//         node options may follow the path: --server 'dist/server.js --max-semi-space-size=2')
 //        [--tree DIR] [--keep]  (reuse / keep the generated workspace)
 // Not a test: nothing asserts a time. docs/performance.md (thirteenth round) used it.
 import * as fs from 'node:fs';
@@ -24,8 +25,13 @@ const arg = (k, d) => (argv.includes(k) ? argv[argv.indexOf(k) + 1] : d);
 const EVENTS = Number(arg('--events', 100000));
 const SESSIONS = Number(arg('--sessions', 3));
 const HOVERS = Number(arg('--hovers', 200));
-const servers = argv.flatMap((a, i) => (a === '--server' ? [path.resolve(argv[i + 1])] : []));
+const servers = argv.flatMap((a, i) => (a === '--server' ? [argv[i + 1]] : []));
 if (!servers.length) servers.push(path.join(here, '../../dist/server.js'));
+/** A --server's build and the node options after it. */
+const variant = (v) => {
+  const [bin, ...nodeArgs] = v.split(' ').filter(Boolean);
+  return { bin: path.resolve(bin), nodeArgs };
+};
 const KINDS = { 1: 'scavenge', 2: 'minor mark-sweep', 4: 'mark-compact', 8: 'incremental', 16: 'weak callbacks' };
 
 let ws = arg('--tree');
@@ -41,14 +47,15 @@ const now = () => (performance.timeOrigin + performance.now()) * 1000; // µs, t
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'hcron-hover-gc-logs-'));
 
-async function session(server, alloc) {
+async function session(spec, alloc) {
+  const { bin: server, nodeArgs } = variant(spec);
   const gcLog = path.join(tmp, `gc-${process.hrtime.bigint()}.log`);
   const prof = alloc ? path.join(tmp, `alloc-${process.hrtime.bigint()}.heapprofile`) : undefined; // one a session: a second session found the first's and read it
   process.env.HCRON_SERVER_BIN = server;
   process.env.HCRON_GC_LOG = gcLog;
   if (prof) process.env.HCRON_ALLOC_PROFILE = prof;
   else delete process.env.HCRON_ALLOC_PROFILE;
-  const s = await startServer({ folder: ws, settings: { overrides: { max_events_per_user: 1000000 } }, nodeArgs: ['--require', path.join(here, 'gc-preload.cjs')] });
+  const s = await startServer({ folder: ws, settings: { overrides: { max_events_per_user: 1000000 } }, nodeArgs: [...nodeArgs, '--require', path.join(here, 'gc-preload.cjs')] });
   s.open(badPath);
   s.open(tplPath, fs.readFileSync(tplPath, 'utf8'));
   await s.until(() => s.logs.some((l) => /events, .* loaded in/.test(l)), 'the findings of every event', 300000);

@@ -15,6 +15,8 @@ export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 export const SEED_LOCAL = path.join(REPO, 'test/fixtures/seed/events');
 export const SERVER_BIN = path.join(REPO, 'bin/hcron-language-server');
 export const LINKS = ['bob@abc.xyz', 'pager@abc.xyz', 'webmaster@abc.xyz'];
+/** The Node options of bin/hcron-language-server's #! line (`#!/usr/bin/env -S node OPTIONS`): the tests and the bench start the server as editors do. */
+export const SERVER_NODE_OPTIONS = fs.readFileSync(SERVER_BIN, 'utf8').split('\n')[0].replace(/^#!\/usr\/bin\/env -S node/, '').split(' ').filter(Boolean);
 
 export function tmpDir(prefix = 'hcron-lsp-') {
   return removedAtExit(fs.mkdtempSync(path.join(os.tmpdir(), prefix)));
@@ -73,8 +75,9 @@ export function posOf(text, needle, delta = 0) {
  * `settings`, records registrations and $/progress.
  */
 export async function startServer({ folder, folders = [folder], settings = {}, capabilities, initializationOptions, nodeArgs = [], env } = {}) {
-  // HCRON_SERVER_BIN: another build of the server (benchmarks compare builds in one run)
-  const child = cp.spawn(process.execPath, [...nodeArgs, process.env.HCRON_SERVER_BIN || SERVER_BIN, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env: env && { ...process.env, ...env } });
+  // HCRON_SERVER_BIN: another build of the server (benchmarks compare builds in one run); `nodeArgs` after the
+  // launch options, so a benchmark's variant can override them
+  const child = cp.spawn(process.execPath, [...SERVER_NODE_OPTIONS, ...nodeArgs, process.env.HCRON_SERVER_BIN || SERVER_BIN, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env: env && { ...process.env, ...env } });
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d));
   const conn = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
