@@ -64,6 +64,14 @@ test('status: a file that is not UTF-8 late in the tree: no event at all, after 
   assert.match(r.stderr, /zz\/zbad: not UTF-8/);
 });
 
+test('status: the snapshot estimate archives a file that is not UTF-8 as its lossy text, as one thread does', () => {
+  const tree = lateIncludes(1500);
+  // 600 bytes that are not UTF-8: 1,800 once decoded and encoded again (the serial scan's text), another 512-byte record
+  writeTree(tree, { 'a0/0bad': { bytes: Array.from({ length: 600 }, () => 0xff) } });
+  const r = same(['status', '--set', 'max_hcron_tree_snapshot_size=1000', tree]);
+  assert.match(r.stderr, /compressed snapshot (at least|about) \d+ bytes > max_hcron_tree_snapshot_size 1000/);
+});
+
 test('status: hard links (the tree as read is not the tree of the names) and the resource caps', () => {
   const tree = lateIncludes(1200);
   fs.linkSync(path.join(tree, 'zz/late'), path.join(tree, 'a0/hard'));

@@ -16,8 +16,11 @@
 //   (a file that vanished or cannot be read), the tree is read and judged
 //   again from the start, serially;
 // * the not-UTF-8 test (no event at all) is made once every text is in.
-// The reading thread makes the snapshot estimate as the files come in (this
-// thread posts its reads there too, until the estimate is made).
+// This thread also makes the snapshot estimate as the files come in, from the
+// texts it holds for judging anyway: when the reading thread made it, this
+// thread packed and posted its reads there until it was made, and that thread
+// copied its own (20,000 events: ~50 ms of this thread's time, ~30 of the
+// other's; docs/performance.md, fifteenth round).
 
 import { isUtf8 } from 'node:buffer';
 import * as path from 'node:path';
@@ -25,8 +28,8 @@ import { Worker } from 'node:worker_threads';
 import type { HcronConfig } from '../engine/config';
 import type { Context, TextSource } from '../engine/event';
 import { decodeBytes, FsPath, probed, RawRead, ReadProbe, readRaw, ScannedFile, scanEventsDir, ScanResult } from '../engine/scan';
-import { forEachRead, PackedMembers, packMembers, PackedReads, packReads } from '../engine/scanPack';
-import type { SnapshotEstimate } from '../engine/snapshot';
+import { forEachRead, PackedReads } from '../engine/scanPack';
+import { Contents, estimateSteps, SnapshotEstimate } from '../engine/snapshot';
 import { fatalVerdict, limitFrom, maxEvents, StatusRecord, statusRecord, treeFatal, TreeVerdict } from '../engine/status';
 import { EventTree } from '../engine/tree';
 import { StatusJudge } from '../engine/verdict';
@@ -36,25 +39,19 @@ export interface ReadJob {
   maxFileBytes: number;
   /** The CLI's read beacon (readWatch.ts, two slots: the reading thread uses slot 1), when reads are time-boxed. */
   beacon?: SharedArrayBuffer;
-  /** For the snapshot estimate's limit. */
-  config: HcronConfig;
 }
 
 /**
- * To the reading thread: the counter both threads take runs from (and the
- * flag it raises once the estimate is made); the files to read as the walk
- * finds them (paths joined with NUL when none is bytes); the members, for the
- * estimate; this thread's reads, until the estimate is made.
+ * To the reading thread: the counter both threads take runs from; the files
+ * to read as the walk finds them (paths joined with NUL when none is bytes).
  */
 export type ToReader =
   | { t: 'start'; shared: SharedArrayBuffer }
   /** More of the files to read, in walk order (joined with NUL, which no path holds, when none is bytes); `total` once the walk is done. */
-  | { t: 'paths'; fsPaths: string | FsPath[]; total?: number }
-  | { t: 'members'; members: PackedMembers }
-  | { t: 'reads'; reads: PackedReads };
+  | { t: 'paths'; fsPaths: string | FsPath[]; total?: number };
 
-/** From the reading thread: its reads; the estimate (of the tree of the names: used only when it is the tree as read). */
-export type ScanMessage = { t: 'reads'; reads: PackedReads } | { t: 'snapshot'; estimate: SnapshotEstimate } | { t: 'error'; message: string };
+/** From the reading thread: its reads. */
+export type ScanMessage = { t: 'reads'; reads: PackedReads } | { t: 'error'; message: string };
 
 /**
  * A file as read, its text decoded each time it is asked for: the judge asks
@@ -75,10 +72,11 @@ class ReadFile implements ScannedFile {
   get text(): string {
     return decodeBytes(this.bytes).text;
   }
+  /** The file in the snapshot's archive: as the serial scan's text re-encodes it (a file that is not UTF-8: its lossy decoding). */
+  get archived(): Uint8Array {
+    return this.invalidUtf8 === undefined ? this.bytes : Buffer.from(this.text);
+  }
 }
-
-/** The second word of the shared counter once the estimate is made. */
-export const ESTIMATE_MADE = 1;
 
 /** Files a thread reads at a time. */
 export const READ_RUN = 32;
@@ -108,7 +106,7 @@ export interface StatusJob {
 
 export function loadForStatus(dir: string, config: HcronConfig, ctx: Context, job: StatusJob, script = path.join(__dirname, 'scan-worker.js')): Promise<StatusLoad> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(script, { workerData: { maxFileBytes: job.maxFileBytes, beacon: job.beacon, config } satisfies ReadJob });
+    const worker = new Worker(script, { workerData: { maxFileBytes: job.maxFileBytes, beacon: job.beacon } satisfies ReadJob });
     let settled = false;
     const settle = (f: () => StatusLoad) => {
       if (settled) return;
@@ -129,7 +127,7 @@ export function loadForStatus(dir: string, config: HcronConfig, ctx: Context, jo
 
     // The names, while the reading thread starts; it reads the files as the walk finds them.
     const toReader = (m: ToReader, transfer: ArrayBuffer[] = []) => worker.postMessage(m, transfer);
-    const shared = new Int32Array(new SharedArrayBuffer(8));
+    const shared = new Int32Array(new SharedArrayBuffer(4));
     toReader({ t: 'start', shared: shared.buffer as SharedArrayBuffer });
     const fsPaths: FsPath[] = [];
     let posted = 0;
@@ -146,12 +144,11 @@ export function loadForStatus(dir: string, config: HcronConfig, ctx: Context, jo
     }
     const n = fsPaths.length;
     postPaths(n);
-    toReader({ t: 'members', members: packMembers(names.members) });
 
     const arcs: string[] = [];
     for (const m of names.members) if (m.kind === 'file') arcs.push(m.path);
     const tree = new EventTree({ members: names.members }, config);
-    const files = new Map<string, ScannedFile>();
+    const files = new Map<string, ReadFile>();
     let got = 0;
     let clean = true;
     const inodes = new Set<string>();
@@ -188,6 +185,14 @@ export function loadForStatus(dir: string, config: HcronConfig, ctx: Context, jo
     };
     let loaded: StatusLoad | undefined;
     let snapshot: SnapshotEstimate | undefined;
+    // The estimate of the tree of the names (used only when it is the tree as read): it waits for a file not in yet.
+    const contents: Contents = { ready: (p) => files.has(p), size: (p) => files.get(p)?.archived.length, write: (p, buf, off) => void buf.set(files.get(p)!.archived, off) };
+    const estimate = estimateSteps(names.members, config, contents);
+    const estimateOn = () => {
+      if (snapshot) return;
+      const r = estimate.next();
+      if (r.done) snapshot = r.value;
+    };
     /** Every file is in (and the tree as read is the names'): the verdict; then the estimate. */
     const onward = () => {
       if (!clean) return settle(job.serial);
@@ -202,6 +207,7 @@ export function loadForStatus(dir: string, config: HcronConfig, ctx: Context, jo
           loaded = { scan, tree, verdict: { judgements: [], records, limitFrom: limitFrom(max), capped } };
         }
       } else judge();
+      estimateOn();
       if (loaded && snapshot) settle(() => ({ ...loaded!, snapshot }));
     };
     /** One run of this thread's reads, then the messages that came meanwhile. */
@@ -210,15 +216,9 @@ export function loadForStatus(dir: string, config: HcronConfig, ctx: Context, jo
       try {
         const from = Atomics.add(shared, 0, READ_RUN);
         if (from >= n) return onward();
-        const reads: RawRead[] = [];
         for (let i = from; i < Math.min(n, from + READ_RUN); i++) {
           const r = probed(job.probe, fsPaths[i], () => readRaw(fsPaths[i], job.maxFileBytes));
-          reads.push(r);
           take(i, r);
-        }
-        if (Atomics.load(shared, 1) !== ESTIMATE_MADE) {
-          const pk = packReads(from, reads);
-          toReader({ t: 'reads', reads: pk }, [pk.bytes.buffer as ArrayBuffer]);
         }
         onward();
         setImmediate(step);
@@ -231,9 +231,6 @@ export function loadForStatus(dir: string, config: HcronConfig, ctx: Context, jo
       try {
         if (m.t === 'reads') {
           forEachRead(m.reads, take);
-          onward();
-        } else if (m.t === 'snapshot') {
-          snapshot = m.estimate;
           onward();
         } else fail(new Error(m.message));
       } catch (e) {
