@@ -17,10 +17,8 @@
 //   again from the start, serially;
 // * the not-UTF-8 test (no event at all) is made once every text is in.
 // This thread also makes the snapshot estimate as the files come in, from the
-// texts it holds for judging anyway: when the reading thread made it, this
-// thread packed and posted its reads there until it was made, and that thread
-// copied its own (20,000 events: ~50 ms of this thread's time, ~30 of the
-// other's; docs/performance.md, fifteenth round).
+// texts it holds for judging anyway (made on the reading thread, it needed this
+// thread's reads posted there: docs/performance.md, fifteenth round).
 
 import { isUtf8 } from 'node:buffer';
 import * as path from 'node:path';
@@ -185,8 +183,9 @@ export function loadForStatus(dir: string, config: HcronConfig, ctx: Context, jo
     };
     let loaded: StatusLoad | undefined;
     let snapshot: SnapshotEstimate | undefined;
-    // The estimate of the tree of the names (used only when it is the tree as read): it waits for a file not in yet.
-    const contents: Contents = { ready: (p) => files.has(p), size: (p) => files.get(p)?.archived.length, write: (p, buf, off) => void buf.set(files.get(p)!.archived, off) };
+    // The estimate of the tree of the names (used only when it is the tree as read): it waits for a file not in yet
+    // (and for nothing once every read is in: a file missing then has made the tree unclean, read again serially).
+    const contents: Contents = { ready: (p) => got === n || files.has(p), size: (p) => files.get(p)?.archived.length, write: (p, buf, off) => void buf.set(files.get(p)!.archived, off) };
     const estimate = estimateSteps(names.members, config, contents);
     const estimateOn = () => {
       if (snapshot) return;
