@@ -56,7 +56,7 @@ test('snapshot estimates equal the earlier implementation', { timeout: 300_000 }
   for (const { name, limit, want, scan, config } of cases()) assert.deepEqual(engine.snapshotOfScan(scan, config), want, `${name}, limit ${limit}`);
 });
 
-// hcron-check status's reading thread makes the estimate while the files are still being read
+// hcron-check status's judging thread makes the estimate while the files are still being read
 // (estimateSteps waits for a file that is not ready): the same figures, and a tree far over the
 // limit is decided before its last files are in (a small one waits for every size: they decide whether it is sampled).
 test('the estimate made as the files come in equals the estimate of the whole tree, and an early stop needs only the first files', { timeout: 300_000 }, () => {
